@@ -1,0 +1,67 @@
+package io.tailwatch.agent;
+
+import io.tailwatch.agent.config.AgentConfig;
+import io.tailwatch.agent.config.ConfigLoader;
+import io.tailwatch.agent.export.MetricsEndpoint;
+import io.tailwatch.agent.export.MetricsExporter;
+import io.tailwatch.agent.instrumentation.Instrumentations;
+import io.tailwatch.agent.recording.AgentErrors;
+import io.tailwatch.agent.recording.Recording;
+import io.tailwatch.agent.support.AgentLog;
+import io.tailwatch.agent.support.AgentThread;
+
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * Starts the agent, loaded by the bootstrap class loader (see {@link TailwatchAgent}): configuration,
+ * recorders, instrumentation, the harvest timer and the metrics endpoint, each of which can fail
+ * alone with one line on standard error while the application runs on.
+ */
+public final class AgentBootstrap {
+    private AgentBootstrap() {
+    }
+
+    /** Called reflectively by {@link TailwatchAgent}; never throws. */
+    public static void start(String agentArgs, Instrumentation instrumentation, String version, String agentJar) {
+        try {
+            AgentConfig config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv(), AgentLog::line);
+            Recording recording = new Recording(config.maxSeries(), config.window().toNanos());
+            Recording.install(recording);
+            Instrumentations.install(instrumentation, agentClasses(agentJar));
+            startHarvester(recording, config.window().toMillis() / 6);
+            MetricsExporter exporter = new MetricsExporter(config, recording, version);
+            String where;
+            try {
+                MetricsEndpoint endpoint = exporter.serve(config);
+                where = "metrics at http://" + config.host() + ":" + endpoint.port() + "/metrics";
+            } catch (Exception e) {
+                where = "metrics endpoint OFF: cannot listen on " + config.host() + ":" + config.port() + " ("
+                        + AgentLog.describe(e) + "); set another port with port=... or TAILWATCH_PORT";
+            }
+            AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where);
+        } catch (Throwable t) {
+            AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
+        }
+    }
+
+    private static ClassFileLocator agentClasses(String agentJar) throws java.io.IOException {
+        return ClassFileLocator.ForJarFile.of(new java.io.File(agentJar));
+    }
+
+    private static void startHarvester(Recording recording, long periodMillis) {
+        new AgentThread("harvester", () -> {
+            while (true) {
+                try {
+                    Thread.sleep(Math.max(1000, periodMillis));
+                    recording.harvest();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable t) {
+                    AgentErrors.record("harvester", t);
+                }
+            }
+        }).start();
+    }
+}

@@ -1,0 +1,56 @@
+package io.tailwatch.agent.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The agent's configuration: immutable, built once at start by {@link ConfigLoader}, and handed to
+ * every component that needs a setting. Nothing reads properties or the environment after that.
+ */
+public final class AgentConfig {
+    private final String host;
+    private final int port;
+    private final Duration window;
+    private final double[] bucketsSeconds;
+    private final int maxSeries;
+
+    AgentConfig(String host, int port, Duration window, double[] bucketsSeconds, int maxSeries) {
+        this.host = host;
+        this.port = port;
+        this.window = window;
+        this.bucketsSeconds = bucketsSeconds.clone();
+        this.maxSeries = maxSeries;
+    }
+
+    /** The configuration with every key at its default. */
+    public static AgentConfig defaults() {
+        return ConfigLoader.load(null, new java.util.Properties(), java.util.Map.of(), line -> { });
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Duration window() {
+        return window;
+    }
+
+    /** Histogram bucket upper bounds in seconds, ascending, without {@code +Inf}. */
+    public double[] bucketsSeconds() {
+        return bucketsSeconds.clone();
+    }
+
+    public int maxSeries() {
+        return maxSeries;
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig{host=" + host + ", port=" + port + ", window=" + window
+                + ", buckets=" + Arrays.toString(bucketsSeconds) + ", maxSeries=" + maxSeries + '}';
+    }
+}

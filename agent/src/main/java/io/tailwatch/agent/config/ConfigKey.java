@@ -1,0 +1,71 @@
+package io.tailwatch.agent.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Every configuration key the agent understands, with its default and the text of its row in the
+ * README's configuration table. A key is spelled {@code max.series} in agent arguments and
+ * properties files, {@code -Dtailwatch.max.series} as a system property and
+ * {@code TAILWATCH_MAX_SERIES} as an environment variable.
+ */
+public enum ConfigKey {
+    CONFIG("config", "",
+            "Path of a Java properties file holding more of these keys (lowest precedence)."),
+    HOST("host", "0.0.0.0",
+            "Address the metrics endpoint binds to. The default answers on every interface; use 127.0.0.1 to keep it local."),
+    PORT("port", "9464",
+            "Port of the metrics endpoint (`GET /metrics`). 0 picks a free port, printed in the start line."),
+    WINDOW("window", "60s",
+            "Sliding window of the exact quantiles (`*_quantile_seconds`): `500ms`, `30s`, `5m` or plain seconds; 6 s to 1 h."),
+    BUCKETS("buckets", "0.0001,0.00025,0.0005,0.001,0.0025,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10",
+            "Upper bounds, in seconds, of the `http_server_request_duration_seconds` buckets, ascending; `+Inf` is always added."),
+    MAX_SERIES("max.series", "1000",
+            "Most label sets (method × status × error type) per HTTP metric; requests beyond go to one overflow series labelled `otel_metric_overflow=\"true\"`.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The key as written in agent arguments and properties files. */
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public String systemProperty() {
+        return "tailwatch." + key;
+    }
+
+    public String environmentVariable() {
+        return "TAILWATCH_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** The key for a spelling in agent arguments or a properties file, or null if there is none. */
+    static ConfigKey forKey(String key) {
+        for (ConfigKey k : values()) {
+            if (k.key.equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    static String knownKeys() {
+        return Arrays.stream(values()).map(ConfigKey::key).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,148 @@
+package io.tailwatch.agent.export;
+
+import io.prometheus.client.Collector;
+import io.tailwatch.agent.recording.AgentErrors;
+import io.tailwatch.agent.recording.ConnectionRecorder;
+import io.tailwatch.agent.recording.HttpServerRecorder;
+import io.tailwatch.agent.recording.Recording;
+import io.tailwatch.agent.recording.RequestSeries;
+import io.tailwatch.agent.recording.SlidingWindow;
+import io.tailwatch.agent.system.ProcFiles;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the agent recorded, as Prometheus metric families: the HTTP server and connection
+ * metrics, read under the recording's harvest lock, and the agent's own state.
+ */
+final class AgentCollector extends Collector {
+    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999, 1.0};
+    private static final double[] BYTE_BUCKETS = {1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864};
+    private static final double[] LIFETIME_BUCKETS = {0.001, 0.01, 0.1, 1, 10, 60, 300, 900, 3600};
+    private static final double[] REQUEST_COUNT_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000};
+
+    private final Recording recording;
+    private final double[] durationBuckets;
+    private final String version;
+
+    AgentCollector(Recording recording, double[] durationBuckets, String version) {
+        this.recording = recording;
+        this.durationBuckets = durationBuckets.clone();
+        this.version = version;
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+        SampleWriter out = new SampleWriter();
+        out.family("tailwatch_agent_info", Type.GAUGE, "The tailwatch agent: version and the JVM it runs in.")
+                .sample("tailwatch_agent_info", List.of("version", "jvm_version"),
+                        List.of(version, System.getProperty("java.runtime.version", "unknown")), 1);
+        recording.read(r -> {
+            writeHttp(out, r.http());
+            writeConnections(out, r.connections());
+        });
+        SampleWriter.Family errors = out.family("tailwatch_agent_errors", Type.COUNTER,
+                "Internal errors of the agent, by component; each one left the application running.");
+        for (Map.Entry<String, Long> e : AgentErrors.counts().entrySet()) {
+            errors.sample("tailwatch_agent_errors_total", List.of("component"), List.of(e.getKey()), e.getValue());
+        }
+        return out.families();
+    }
+
+    private void writeHttp(SampleWriter out, HttpServerRecorder http) {
+        List<RequestSeries> all = http.series().all();
+        SampleWriter.Family duration = out.family("http_server_request_duration_seconds", Type.HISTOGRAM,
+                "Duration of HTTP server requests, from the server having the request (before any wait for a worker) to the end of the response.");
+        SampleWriter.Family requestSize = out.family("http_server_request_body_size_bytes", Type.SUMMARY,
+                "Size of HTTP request bodies, where the request declared it (Content-Length).");
+        SampleWriter.Family responseSize = out.family("http_server_response_body_size_bytes", Type.SUMMARY,
+                "Size of HTTP response bodies as written by the application.");
+        for (RequestSeries s : all) {
+            List<String> names = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            labels(s, names, values);
+            duration.histogram("http_server_request_duration_seconds", names, values, s.duration(), durationBuckets,
+                    SampleWriter.NANOS_PER_SECOND);
+            requestSize.sample("http_server_request_body_size_bytes_count", names, values, s.requestBodyCount());
+            requestSize.sample("http_server_request_body_size_bytes_sum", names, values, s.requestBodyBytes());
+            responseSize.sample("http_server_response_body_size_bytes_count", names, values, s.responseBodyCount());
+            responseSize.sample("http_server_response_body_size_bytes_sum", names, values, s.responseBodyBytes());
+        }
+        quantiles(out, "tailwatch_http_server_request_duration_quantile_seconds",
+                "Exact quantiles of HTTP server request duration over the sliding window, all requests of this instance.",
+                http.durationWindow());
+        out.family("http_server_active_requests", Type.GAUGE, "HTTP server requests being handled now.")
+                .sample("http_server_active_requests", http.active());
+        out.family("tailwatch_http_server_request_queue_seconds", Type.HISTOGRAM,
+                        "Time requests waited between the server having them and a thread starting to handle them.")
+                .histogram("tailwatch_http_server_request_queue_seconds", List.of(), List.of(), http.queue(),
+                        durationBuckets, SampleWriter.NANOS_PER_SECOND);
+        quantiles(out, "tailwatch_http_server_request_queue_quantile_seconds",
+                "Exact quantiles of request queue time over the sliding window.", http.queueWindow());
+        out.family("tailwatch_http_server_request_allocated_bytes", Type.HISTOGRAM,
+                        "Bytes allocated by the thread that handled a request, while it handled it.")
+                .histogram("tailwatch_http_server_request_allocated_bytes", List.of(), List.of(), http.allocated(),
+                        BYTE_BUCKETS, 1);
+        out.family("tailwatch_http_server_series_overflow", Type.COUNTER,
+                        "Requests recorded in the overflow series because the label-set cap (max.series) was reached.")
+                .sample("tailwatch_http_server_series_overflow_total", http.series().overflowedRequests());
+    }
+
+    private static void labels(RequestSeries s, List<String> names, List<String> values) {
+        if (s.isOverflow()) {
+            names.add("otel_metric_overflow");
+            values.add("true");
+            return;
+        }
+        names.add("http_request_method");
+        values.add(s.method());
+        if (s.statusCode() != null) {
+            names.add("http_response_status_code");
+            values.add(s.statusCode());
+        }
+        if (s.errorType() != null) {
+            names.add("error_type");
+            values.add(s.errorType());
+        }
+    }
+
+    private static void quantiles(SampleWriter out, String name, String help, SlidingWindow window) {
+        Histogram h = window.snapshot();
+        SampleWriter.Family family = out.family(name, Type.GAUGE, help);
+        for (double q : QUANTILES) {
+            double value = h.getTotalCount() == 0 ? Double.NaN
+                    : (q >= 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100)) / SampleWriter.NANOS_PER_SECOND;
+            family.sample(name, List.of("quantile"), List.of(Collector.doubleToGoString(q)), value);
+        }
+    }
+
+    private void writeConnections(SampleWriter out, ConnectionRecorder c) {
+        out.family("tailwatch_connections_accepted", Type.COUNTER, "TCP connections the application accepted.")
+                .sample("tailwatch_connections_accepted_total", c.acceptedCount());
+        out.family("tailwatch_connections_open", Type.GAUGE, "Connections of instrumented servers open now.")
+                .sample("tailwatch_connections_open", c.open());
+        out.family("tailwatch_connection_setup_seconds", Type.HISTOGRAM,
+                        "Time from a connection's accept to the start of its first request.")
+                .histogram("tailwatch_connection_setup_seconds", List.of(), List.of(), c.setup(), durationBuckets,
+                        SampleWriter.NANOS_PER_SECOND);
+        out.family("tailwatch_connection_duration_seconds", Type.HISTOGRAM, "Lifetime of closed connections.")
+                .histogram("tailwatch_connection_duration_seconds", List.of(), List.of(), c.lifetime(), LIFETIME_BUCKETS,
+                        SampleWriter.NANOS_PER_SECOND);
+        out.family("tailwatch_connection_requests", Type.HISTOGRAM, "Requests served per closed connection.")
+                .histogram("tailwatch_connection_requests", List.of(), List.of(), c.requests(), REQUEST_COUNT_BUCKETS, 1);
+        Map<String, Long> tcp = ProcFiles.tcpExt();
+        if (tcp.containsKey("ListenOverflows")) {
+            out.family("tailwatch_tcp_listen_overflows", Type.COUNTER,
+                            "Connections the kernel dropped because a listen queue was full (TcpExt ListenOverflows, whole network namespace).")
+                    .sample("tailwatch_tcp_listen_overflows_total", tcp.get("ListenOverflows"));
+        }
+        if (tcp.containsKey("ListenDrops")) {
+            out.family("tailwatch_tcp_listen_drops", Type.COUNTER,
+                            "Connections the kernel dropped before the application accepted them (TcpExt ListenDrops, whole network namespace).")
+                    .sample("tailwatch_tcp_listen_drops_total", tcp.get("ListenDrops"));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.tailwatch.agent.instrumentation;
+
+import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
+import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
+import io.tailwatch.agent.support.AgentLog;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+
+
+/**
+ * Installs every {@link InstrumentationModule}, each with its own transformer so that one failing
+ * module leaves the others working. Classes of the bootstrap and platform class loaders are
+ * included: the JDK's HTTP server and accept path live there.
+ */
+public final class Instrumentations {
+    private Instrumentations() {
+    }
+
+    public static List<InstrumentationModule> all() {
+        return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation());
+    }
+
+    /**
+     * @param agentClasses where the advice classes' bytes are read from: the agent jar, since the
+     *                     bootstrap loader that defined them does not hand out their class files
+     */
+    public static void install(Instrumentation instrumentation, ClassFileLocator agentClasses) {
+        AdviceFactory.use(agentClasses);
+        for (InstrumentationModule module : all()) {
+            try {
+                AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                        .ignore((type, loader, javaModule, redefined, domain) ->
+                                type.getName().startsWith("io.tailwatch.") || type.isSynthetic())
+                        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                        .with(new FailureListener(module.name()))
+                        .assureReadEdgeTo(instrumentation, module.hooksClass());
+                module.extend(agent).installOn(instrumentation);
+            } catch (Throwable t) {
+                AgentLog.line("instrumentation " + module.name() + " is off: " + AgentLog.describe(t));
+            }
+        }
+    }
+
+    /** Reports, once per type, a class the agent could not transform; the class loads unchanged. */
+    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+        private final String module;
+
+        FailureListener(String module) {
+            this.module = module;
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule javaModule, boolean loaded, Throwable throwable) {
+            AgentLog.once("transform:" + typeName, "instrumentation " + module + " could not transform " + typeName
+                    + (loaded ? " (already loaded)" : "") + ": " + AgentLog.describe(throwable)
+                    + "; that class runs unmeasured");
+        }
+
+        @Override
+        public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule javaModule,
+                                     boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
+            // Transformed as planned: nothing to say.
+        }
+    }
+}

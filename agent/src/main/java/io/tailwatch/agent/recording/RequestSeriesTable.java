@@ -1,0 +1,159 @@
+package io.tailwatch.agent.recording;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Finds the {@link RequestSeries} of a request without allocating on the common path and keeps
+ * the number of label sets bounded.
+ *
+ * <p>Requests without a thrown exception are found by array index (method × status code): no
+ * hashing, no key object. Requests that threw are found in a map keyed by their exception class
+ * name, a rare path. Once {@code maxSeries} label sets exist, new ones are not created: their
+ * requests go to a single overflow series and are counted in {@link #overflowedRequests()}.
+ */
+public final class RequestSeriesTable {
+    /** Status slots: 0 for "no response", 100..599 for themselves, 600 for anything else. */
+    private static final int NO_STATUS = 0;
+    private static final int OTHER_STATUS = 600;
+    private static final int STATUS_SLOTS = 601;
+
+    private final int maxSeries;
+    private final AtomicReferenceArray<RequestSeries> byMethodAndStatus =
+            new AtomicReferenceArray<>(HttpMethods.COUNT * STATUS_SLOTS);
+    private final Map<ErrorKey, RequestSeries> withException = new ConcurrentHashMap<>();
+    private final List<RequestSeries> all = new CopyOnWriteArrayList<>();
+    private final RequestSeries overflow = new RequestSeries(null, null, null, true);
+    private final LongAdder overflowedRequests = new LongAdder();
+
+    public RequestSeriesTable(int maxSeries) {
+        this.maxSeries = maxSeries;
+    }
+
+    static int statusSlot(int status) {
+        if (status >= 100 && status <= 599) {
+            return status;
+        }
+        return status <= 0 ? NO_STATUS : OTHER_STATUS;
+    }
+
+    private static String statusLabel(int slot) {
+        if (slot == NO_STATUS) {
+            return null;
+        }
+        return slot == OTHER_STATUS ? "_OTHER" : Integer.toString(slot);
+    }
+
+    /**
+     * The series of a request.
+     *
+     * @param methodIndex  from {@link HttpMethods}
+     * @param status       the status code sent, or 0 when no response was sent
+     * @param errorClass   the exception the request failed with, or null; a request that failed
+     *                     without one (status 5xx, or no response) gets an error type too
+     */
+    public RequestSeries series(int methodIndex, int status, String errorClass) {
+        int slot = statusSlot(status);
+        if (errorClass == null) {
+            int index = methodIndex * STATUS_SLOTS + slot;
+            RequestSeries s = byMethodAndStatus.get(index);
+            if (s == null) {
+                s = createFast(index, methodIndex, slot);
+            }
+            return counted(s);
+        }
+        ErrorKey key = new ErrorKey(methodIndex, slot, errorClass);
+        RequestSeries s = withException.get(key);
+        if (s == null) {
+            s = createWithException(key);
+        }
+        return counted(s);
+    }
+
+    private RequestSeries counted(RequestSeries s) {
+        if (s == overflow) {
+            overflowedRequests.increment();
+        }
+        return s;
+    }
+
+    private synchronized RequestSeries createFast(int index, int methodIndex, int slot) {
+        RequestSeries s = byMethodAndStatus.get(index);
+        if (s != null) {
+            return s;
+        }
+        String errorType = slot == NO_STATUS ? "_OTHER" : (slot >= 500 && slot <= 599 ? statusLabel(slot) : null);
+        s = newSeries(HttpMethods.name(methodIndex), statusLabel(slot), errorType);
+        byMethodAndStatus.set(index, s);
+        return s;
+    }
+
+    private synchronized RequestSeries createWithException(ErrorKey key) {
+        RequestSeries s = withException.get(key);
+        if (s != null) {
+            return s;
+        }
+        s = newSeries(HttpMethods.name(key.methodIndex), statusLabel(key.statusSlot), key.errorClass);
+        withException.put(key, s);
+        return s;
+    }
+
+    private RequestSeries newSeries(String method, String status, String errorType) {
+        if (all.size() >= maxSeries) {
+            return overflow;
+        }
+        RequestSeries s = new RequestSeries(method, status, errorType, false);
+        all.add(s);
+        return s;
+    }
+
+    /** Every series created so far, and the overflow series last if it was used. */
+    public List<RequestSeries> all() {
+        List<RequestSeries> copy = new ArrayList<>(all);
+        if (overflowedRequests.sum() > 0) {
+            copy.add(overflow);
+        }
+        return copy;
+    }
+
+    /** Requests recorded into the overflow series because the label-set cap was reached. */
+    public long overflowedRequests() {
+        return overflowedRequests.sum();
+    }
+
+    public int maxSeries() {
+        return maxSeries;
+    }
+
+    private static final class ErrorKey {
+        final int methodIndex;
+        final int statusSlot;
+        final String errorClass;
+
+        ErrorKey(int methodIndex, int statusSlot, String errorClass) {
+            this.methodIndex = methodIndex;
+            this.statusSlot = statusSlot;
+            this.errorClass = errorClass;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof ErrorKey)) {
+                return false;
+            }
+            ErrorKey k = (ErrorKey) o;
+            return methodIndex == k.methodIndex && statusSlot == k.statusSlot && errorClass.equals(k.errorClass);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(methodIndex, statusSlot, errorClass);
+        }
+    }
+}
