@@ -105,11 +105,11 @@ public final class ConfigLoader {
     }
 
     /** Keeps a warning on one line whatever a user typed. */
-    private static String printable(String value) {
+    static String printable(String value) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < value.length() && sb.length() < 80; i++) {
             char c = value.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+            sb.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
         }
         return value.length() > 80 ? sb + "..." : sb.toString();
     }
@@ -204,7 +204,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> e : raw.entrySet()) {
             ConfigKey key = ConfigKey.forKey(e.getKey());
             if (key == null) {
-                warnings.accept("unknown environment variable " + ENV_PREFIX + e.getKey().replace('.', '_').toUpperCase(Locale.ROOT)
+                warnings.accept("unknown environment variable " + printable(ENV_PREFIX + e.getKey().replace('.', '_').toUpperCase(Locale.ROOT))
                         + " ignored; known keys: " + ConfigKey.knownKeys());
             } else {
                 settings.put(key, new Setting(key, e.getValue(), "environment variable " + key.environmentVariable()));

@@ -115,7 +115,7 @@ final class AgentCollector extends Collector {
         for (double q : QUANTILES) {
             double value = h.getTotalCount() == 0 ? Double.NaN
                     : (q >= 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100)) / SampleWriter.NANOS_PER_SECOND;
-            family.sample(name, List.of("quantile"), List.of(Collector.doubleToGoString(q)), value);
+            family.sample(name, List.of("quantile"), List.of(SampleWriter.formatNumber(q)), value);
         }
     }
 

@@ -103,7 +103,7 @@ public final class MetricsEndpoint implements Closeable {
         try (socket) {
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            writeResponse(out, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), false, true, true);
+            writeResponse(out, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), false, false, true);
         } catch (IOException ignored) {
             // The client went away; nothing to tell it.
         }
@@ -121,7 +121,7 @@ public final class MetricsEndpoint implements Closeable {
                     request = HttpRequest.read(in);
                 } catch (HttpRequest.BadRequest e) {
                     writeResponse(out, e.status, "text/plain; charset=utf-8",
-                            (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), false, true, true);
+                            (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), false, false, true);
                     return;
                 }
                 if (request == null) {
@@ -179,6 +179,9 @@ public final class MetricsEndpoint implements Closeable {
                 .append("Content-Length: ").append(body.length).append("\r\n");
         if (gzip) {
             headers.append("Content-Encoding: gzip\r\n");
+        }
+        if (status == 405) {
+            headers.append("Allow: GET, HEAD\r\n");
         }
         if (close) {
             headers.append("Connection: close\r\n");
@@ -297,9 +300,32 @@ public final class MetricsEndpoint implements Closeable {
             return q < 0 ? target : target.substring(0, q);
         }
 
+        /** True when {@code Accept-Encoding} lists {@code gzip} (or {@code *}) with a non-zero q-value. */
         boolean acceptsGzip() {
             String enc = headers.get("accept-encoding");
-            return enc != null && enc.toLowerCase(Locale.ROOT).contains("gzip");
+            if (enc == null) {
+                return false;
+            }
+            for (String part : enc.toLowerCase(Locale.ROOT).split(",")) {
+                String[] params = part.split(";");
+                String coding = params[0].trim();
+                if (!coding.equals("gzip") && !coding.equals("*")) {
+                    continue;
+                }
+                double q = 1;
+                for (int i = 1; i < params.length; i++) {
+                    String p = params[i].trim();
+                    if (p.startsWith("q=")) {
+                        try {
+                            q = Double.parseDouble(p.substring(2).trim());
+                        } catch (NumberFormatException e) {
+                            q = 0;
+                        }
+                    }
+                }
+                return q > 0;
+            }
+            return false;
         }
 
         boolean wantsClose() {

@@ -1,6 +1,5 @@
 package io.tailwatch.agent.export;
 
-import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.Collector.Type;
@@ -66,7 +65,7 @@ final class SampleWriter {
             bucketNames.add("le");
             for (int i = 0; i <= bounds.length; i++) {
                 List<String> values = new ArrayList<>(labelValues);
-                values.add(i < bounds.length ? Collector.doubleToGoString(bounds[i]) : "+Inf");
+                values.add(i < bounds.length ? formatNumber(bounds[i]) : "+Inf");
                 sample(name + "_bucket", bucketNames, values, counts[i]);
             }
             sample(name + "_count", labelNames, labelValues, counts[bounds.length]);
@@ -79,4 +78,15 @@ final class SampleWriter {
         return new Family(name, type, help);
     }
 
+
+    /**
+     * A label value such as {@code le} or {@code quantile}, spelled as Prometheus' Go client spells
+     * it ({@code 0.0001}, {@code 1}, {@code 2.5}), so that selectors in dashboards match.
+     */
+    static String formatNumber(double value) {
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
 }

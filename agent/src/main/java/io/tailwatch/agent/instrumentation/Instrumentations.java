@@ -7,6 +7,7 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
@@ -33,6 +34,24 @@ public final class Instrumentations {
      */
     public static void install(Instrumentation instrumentation, ClassFileLocator agentClasses) {
         AdviceFactory.use(agentClasses);
+        // AgentBuilder.Default eagerly prepares Byte Buddy's Nexus (type initializers injected at
+        // load time), which the agent never uses and which calls sun.misc.Unsafe: on JDK 24+ that
+        // prints a deprecation warning into the host's output. The property name is relocated with
+        // Byte Buddy, so this only ever affects the agent's own copy.
+        String nexus = System.getProperty(Nexus.PROPERTY);
+        System.setProperty(Nexus.PROPERTY, "true");
+        try {
+            installAll(instrumentation);
+        } finally {
+            if (nexus == null) {
+                System.clearProperty(Nexus.PROPERTY);
+            } else {
+                System.setProperty(Nexus.PROPERTY, nexus);
+            }
+        }
+    }
+
+    private static void installAll(Instrumentation instrumentation) {
         for (InstrumentationModule module : all()) {
             try {
                 AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))

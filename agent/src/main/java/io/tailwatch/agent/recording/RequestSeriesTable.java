@@ -51,7 +51,8 @@ public final class RequestSeriesTable {
     }
 
     /**
-     * The series of a request.
+     * The series to record one request in; each call counts as one request recorded, for the
+     * overflow counter.
      *
      * @param methodIndex  from {@link HttpMethods}
      * @param status       the status code sent, or 0 when no response was sent
@@ -90,6 +91,7 @@ public final class RequestSeriesTable {
         }
         String errorType = slot == NO_STATUS ? "_OTHER" : (slot >= 500 && slot <= 599 ? statusLabel(slot) : null);
         s = newSeries(HttpMethods.name(methodIndex), statusLabel(slot), errorType);
+        // Also the overflow series is cached, so that requests beyond the cap stay lock-free.
         byMethodAndStatus.set(index, s);
         return s;
     }
@@ -100,7 +102,11 @@ public final class RequestSeriesTable {
             return s;
         }
         s = newSeries(HttpMethods.name(key.methodIndex), statusLabel(key.statusSlot), key.errorClass);
-        withException.put(key, s);
+        if (s != overflow) {
+            // Past the cap nothing is added, so that the map stays bounded; such requests take
+            // this lock, a path already as slow as the exception that led here.
+            withException.put(key, s);
+        }
         return s;
     }
 

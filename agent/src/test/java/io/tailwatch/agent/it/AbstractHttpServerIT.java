@@ -1,0 +1,402 @@
+package io.tailwatch.agent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.tailwatch.agent.it.MetricsScrape.labelsExactly;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * What every instrumented HTTP server must show, run by each server against the real server in its
+ * own JVM with the real agent jar. A subclass starts a service that answers the same paths:
+ * {@code /hello} (200), {@code /error} (500), {@code /throw} (handler throws
+ * {@link #thrownType()}), {@code /nobody} (204 without body), {@code /chunked} (3 × 13 bytes,
+ * chunked), {@code /async} (completed 5 ms later on another thread), {@code /sleep?ms=N},
+ * {@code /echo} (returns the request body).
+ *
+ * <p>One service JVM serves all tests of a class; each test compares scrapes taken before and after
+ * its own requests, so tests do not depend on each other's counts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractHttpServerIT {
+    static final String DURATION = "http_server_request_duration_seconds";
+    static final byte[] HELLO = "hello, world\n".getBytes(StandardCharsets.UTF_8);
+
+    private ForkedService service;
+    private int port;
+    private int metricsPort;
+
+    /** Starts the service with a worker pool of {@code workers} threads. */
+    abstract ForkedService startService(int workers) throws IOException;
+
+    /** Class name of what {@code /throw} throws. */
+    String thrownType() {
+        return "java.lang.IllegalStateException";
+    }
+
+    /** The status a client receives from {@code /throw}; -1 when the server just closes the connection. */
+    abstract int statusWhenHandlerThrows();
+
+    @BeforeAll
+    void startSharedService() throws IOException {
+        service = startService(8);
+        port = service.servicePort();
+        metricsPort = service.metricsPort();
+    }
+
+    @AfterAll
+    void stopSharedService() throws InterruptedException {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    static Map<String, String> get(int status) {
+        return Map.of("http_request_method", "GET", "http_response_status_code", Integer.toString(status));
+    }
+
+    @Test
+    void keepAliveRequestsAndConnectionsAreCountedExactly() throws Exception {
+        MetricsScrape before = scrape();
+        int connections = 3;
+        int perConnection = 50;
+        List<RawHttpClient> clients = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            clients.add(new RawHttpClient(port));
+        }
+        for (int i = 0; i < perConnection; i++) {
+            for (RawHttpClient client : clients) {
+                RawHttpClient.Response r = client.get("/hello", false);
+                assertEquals(200, r.status);
+                assertFalse(r.closed, "the server kept the connection open");
+            }
+        }
+        MetricsScrape during = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), connections * perConnection);
+        assertEquals(connections, during.sum("tailwatch_connections_accepted_total") - before.sum("tailwatch_connections_accepted_total"),
+                "one accept per TCP connection");
+        assertEquals(connections, during.sum("tailwatch_connection_setup_seconds_count") - before.sum("tailwatch_connection_setup_seconds_count"),
+                "one setup time per connection");
+        assertEquals(before.sum("tailwatch_connections_open") + connections, during.sum("tailwatch_connections_open"));
+        for (RawHttpClient client : clients) {
+            client.close();
+        }
+        MetricsScrape after = awaitDelta(before, "tailwatch_connection_requests_count", l -> true, connections);
+        assertEquals(connections * perConnection,
+                after.sum("tailwatch_connection_requests_sum") - before.sum("tailwatch_connection_requests_sum"),
+                "requests per connection add up to the requests sent");
+        assertEquals(before.sum("tailwatch_connections_open"), after.sum("tailwatch_connections_open"));
+        assertEquals(connections * perConnection * HELLO.length,
+                after.sum("http_server_response_body_size_bytes_sum", labelsExactly(get(200)))
+                        - before.sum("http_server_response_body_size_bytes_sum", labelsExactly(get(200))));
+    }
+
+    @Test
+    void connectionCloseRequestsAreCountedExactly() throws Exception {
+        MetricsScrape before = scrape();
+        int requests = 60;
+        for (int i = 0; i < requests; i++) {
+            try (RawHttpClient client = new RawHttpClient(port)) {
+                RawHttpClient.Response r = client.get("/hello", true);
+                assertEquals(200, r.status);
+                assertTrue(r.closed);
+            }
+        }
+        MetricsScrape after = awaitDelta(before, "tailwatch_connection_duration_seconds_count", l -> true, requests);
+        assertDelta(before, after, DURATION + "_count", labelsExactly(get(200)), requests);
+        assertDelta(before, after, "tailwatch_connections_accepted_total", l -> true, requests);
+        assertDelta(before, after, "tailwatch_connection_requests_sum", l -> true, requests);
+    }
+
+    @Test
+    void errorResponsesAndThrownExceptionsAreErrors() throws Exception {
+        MetricsScrape before = scrape();
+        try (RawHttpClient client = new RawHttpClient(port)) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(500, client.get("/error", false).status);
+            }
+        }
+        int thrown = 10;
+        for (int i = 0; i < thrown; i++) {
+            try (RawHttpClient client = new RawHttpClient(port)) {
+                assertEquals(statusWhenHandlerThrows(), client.get("/throw", false).status);
+            }
+        }
+        Map<String, String> failed = new java.util.HashMap<>(Map.of("http_request_method", "GET", "error_type", thrownType()));
+        if (statusWhenHandlerThrows() > 0) {
+            failed.put("http_response_status_code", Integer.toString(statusWhenHandlerThrows()));
+        }
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(failed), thrown);
+        Map<String, String> error500 = Map.of("http_request_method", "GET", "http_response_status_code", "500", "error_type", "500");
+        assertDelta(before, after, DURATION + "_count", labelsExactly(error500), 20);
+        assertEquals(0, after.sum("http_server_active_requests"), "no request is left active");
+    }
+
+    @Test
+    void responsesWithoutBodyChunkedAndAsyncAreMeasuredToTheirEnd() throws Exception {
+        MetricsScrape before = scrape();
+        int n = 10;
+        try (RawHttpClient client = new RawHttpClient(port)) {
+            for (int i = 0; i < n; i++) {
+                assertEquals(204, client.get("/nobody", false).status);
+                RawHttpClient.Response chunked = client.get("/chunked", false);
+                assertEquals(3 * HELLO.length, chunked.body.length);
+                assertEquals(200, client.get("/async", false).status);
+            }
+        }
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), 2 * n);
+        assertDelta(before, after, DURATION + "_count", labelsExactly(get(204)), n);
+        assertDelta(before, after, "http_server_response_body_size_bytes_sum", labelsExactly(get(200)),
+                n * 3 * HELLO.length + n * HELLO.length);
+        // Async responses complete 5 ms after the handler returns: measured to completion, the
+        // 200 responses (chunked ones take microseconds) cannot average under 2.5 ms.
+        double seconds = after.sum(DURATION + "_sum", labelsExactly(get(200))) - before.sum(DURATION + "_sum", labelsExactly(get(200)));
+        assertTrue(seconds / (2 * n) >= 0.0025, "mean of chunked and async responses " + seconds / (2 * n) + " s");
+    }
+
+    @Test
+    void requestAndResponseBodySizes() throws Exception {
+        MetricsScrape before = scrape();
+        byte[] body = new byte[1000];
+        Arrays.fill(body, (byte) 'x');
+        Map<String, String> post200 = Map.of("http_request_method", "POST", "http_response_status_code", "200");
+        try (RawHttpClient client = new RawHttpClient(port)) {
+            for (int i = 0; i < 5; i++) {
+                RawHttpClient.Response r = client.send("POST", "/echo", body, false);
+                assertEquals(200, r.status);
+                assertEquals(body.length, r.body.length);
+            }
+        }
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(post200), 5);
+        assertDelta(before, after, "http_server_request_body_size_bytes_sum", labelsExactly(post200), 5000);
+        assertDelta(before, after, "http_server_response_body_size_bytes_sum", labelsExactly(post200), 5000);
+    }
+
+    @Test
+    void requestsTheServerAnswersItselfAreCounted() throws Exception {
+        MetricsScrape before = scrape();
+        try (RawHttpClient client = new RawHttpClient(port)) {
+            assertEquals(404, client.get("/no/such/context", false).status);
+        }
+        awaitDelta(before, DURATION + "_count", labelsExactly(get(404)), 1);
+    }
+
+    @Test
+    void apacheBenchCountsAreExactWithKeepAliveAndConnectionClose() throws Exception {
+        // ab sometimes opens a connection or two more than it has requests (the kernel's count of
+        // passive opens shows them too), so accepts are compared with the kernel's count.
+        MetricsScrape before = scrape();
+        long kernelBefore = tcpPassiveOpens();
+        runAb(200, 4, false);
+        long kernelOpens = tcpPassiveOpens() - kernelBefore;
+        MetricsScrape middle = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), 200);
+        assertTrue(kernelOpens >= 200, "kernel passive opens " + kernelOpens);
+        assertDelta(before, middle, "tailwatch_connections_accepted_total", l -> true, kernelOpens);
+        runAb(400, 4, true);
+        awaitDelta(middle, DURATION + "_count", labelsExactly(get(200)), 400);
+    }
+
+    /** {@code Tcp: PassiveOpens} of /proc/net/snmp: connections the kernel accepted on this host. */
+    private static long tcpPassiveOpens() throws IOException {
+        List<String> tcp = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp"))) {
+            if (line.startsWith("Tcp:")) {
+                tcp.add(line);
+            }
+        }
+        List<String> names = Arrays.asList(tcp.get(0).split("\\s+"));
+        return Long.parseLong(tcp.get(1).split("\\s+")[names.indexOf("PassiveOpens")]);
+    }
+
+    private void runAb(int requests, int concurrency, boolean keepAlive) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ab", "-q", "-n", Integer.toString(requests), "-c", Integer.toString(concurrency)));
+        if (keepAlive) {
+            command.add("-k");
+        }
+        command.add("http://127.0.0.1:" + port + "/hello");
+        Process ab = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(ab.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ab.waitFor(), output);
+        Matcher complete = Pattern.compile("Complete requests:\\s+(\\d+)").matcher(output);
+        Matcher failed = Pattern.compile("Failed requests:\\s+(\\d+)").matcher(output);
+        assertTrue(complete.find() && failed.find(), output);
+        assertEquals(requests, Integer.parseInt(complete.group(1)), output);
+        assertEquals(0, Integer.parseInt(failed.group(1)), output);
+    }
+
+    @Test
+    void histogramBucketsAreCumulativeAndEndInCount() throws Exception {
+        try (RawHttpClient client = new RawHttpClient(port)) {
+            for (int i = 0; i < 20; i++) {
+                client.get("/hello", false);
+            }
+        }
+        MetricsScrape scrape = scrape();
+        String[] les = {"0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
+                "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"};
+        double previous = 0;
+        for (String le : les) {
+            Map<String, String> labels = new java.util.HashMap<>(get(200));
+            labels.put("le", le);
+            double v = scrape.value(DURATION + "_bucket", labels);
+            assertFalse(Double.isNaN(v), "bucket le=" + le + " present");
+            assertTrue(v >= previous, "cumulative at le=" + le);
+            previous = v;
+        }
+        assertEquals(scrape.value(DURATION + "_count", get(200)), previous, "+Inf bucket equals _count");
+    }
+
+    @Test
+    void agentPrintsOneLineAndLeavesTheServersConfigurationToTheApplication() {
+        List<String> lines = service.agentLines();
+        assertEquals(1, lines.size(), "the agent's lines: " + lines);
+        assertTrue(lines.get(0).contains(" active on Java "), lines.get(0));
+        service.awaitStdout("SERVERCONFIG_LOADED_BEFORE_MAIN false");
+    }
+
+    /**
+     * The request clock starts when the server has the request, before it waits for a worker: with
+     * two workers and sixteen connections, the agent's mean is the client's, not the handler's.
+     */
+    @Test
+    void latencyIsWhatTheClientFeels() throws Exception {
+        try (ForkedService twoWorkers = startService(2)) {
+            int servicePort = twoWorkers.servicePort();
+            int metrics = twoWorkers.metricsPort();
+
+            // One connection: no queue; every quantile within what the client measured.
+            MetricsScrape before = MetricsScrape.of(metrics);
+            List<Long> single = load(servicePort, 1, 40, true);
+            MetricsScrape after = awaitDelta(metrics, before, DURATION + "_count", labelsExactly(get(200)), 40);
+            long clientMax = single.stream().mapToLong(Long::longValue).max().orElseThrow();
+            for (String q : new String[]{"0.5", "0.9", "0.99", "0.999", "1"}) {
+                double v = after.value("tailwatch_http_server_request_duration_quantile_seconds", Map.of("quantile", q));
+                assertTrue(v >= 0.005 && v <= clientMax / 1e9 * 1.01,
+                        "quantile " + q + " = " + v + " s outside [handler's 0.005 s, client's max " + clientMax / 1e9 + " s + 1 %]");
+            }
+            double agentMean = mean(before, after, DURATION, get(200));
+            assertTrue(agentMean <= meanSeconds(single), "agent mean " + agentMean + " > client mean " + meanSeconds(single));
+            double singleQueue = mean(before, after, "tailwatch_http_server_request_queue_seconds", Map.of());
+            assertTrue(singleQueue < 0.002, "queue time with one connection " + singleQueue + " s");
+
+            for (boolean keepAlive : new boolean[]{true, false}) {
+                before = MetricsScrape.of(metrics);
+                List<Long> client = load(servicePort, 16, 20, keepAlive);
+                after = awaitDelta(metrics, before, DURATION + "_count", labelsExactly(get(200)), 16 * 20);
+                double clientMean = meanSeconds(client);
+                agentMean = mean(before, after, DURATION, get(200));
+                double queueMean = mean(before, after, "tailwatch_http_server_request_queue_seconds", Map.of());
+                String what = (keepAlive ? "keep-alive" : "Connection: close") + ": client mean " + clientMean
+                        + " s, agent mean " + agentMean + " s, queue mean " + queueMean + " s";
+                System.out.println("[latency] " + getClass().getSimpleName() + " " + what);
+                assertTrue(Math.abs(agentMean - clientMean) <= 0.15 * clientMean, what);
+                assertTrue(queueMean >= 0.5 * (clientMean - 0.005), "the queue holds most of the wait; " + what);
+            }
+        }
+    }
+
+    /** {@code connections} clients each send {@code requests} requests to /sleep?ms=5; returns client latencies. */
+    private static List<Long> load(int port, int connections, int requests, boolean keepAlive) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            List<Future<List<Long>>> futures = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                futures.add(pool.submit(() -> {
+                    List<Long> latencies = new ArrayList<>();
+                    RawHttpClient client = keepAlive ? new RawHttpClient(port) : null;
+                    try {
+                        for (int i = 0; i < requests; i++) {
+                            RawHttpClient.Response r;
+                            if (keepAlive) {
+                                r = client.get("/sleep?ms=5", false);
+                            } else {
+                                try (RawHttpClient once = new RawHttpClient(port)) {
+                                    r = once.get("/sleep?ms=5", true);
+                                }
+                            }
+                            if (r.status != 200) {
+                                throw new AssertionError("status " + r.status);
+                            }
+                            latencies.add(r.nanos);
+                        }
+                    } finally {
+                        if (client != null) {
+                            client.close();
+                        }
+                    }
+                    return latencies;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> f : futures) {
+                all.addAll(f.get());
+            }
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double meanSeconds(List<Long> nanos) {
+        return nanos.stream().mapToLong(Long::longValue).average().orElseThrow() / 1e9;
+    }
+
+    private static double mean(MetricsScrape before, MetricsScrape after, String histogram, Map<String, String> labels) {
+        Predicate<Map<String, String>> filter = labelsExactly(labels);
+        double sum = after.sum(histogram + "_sum", filter) - before.sum(histogram + "_sum", filter);
+        double count = after.sum(histogram + "_count", filter) - before.sum(histogram + "_count", filter);
+        return sum / count;
+    }
+
+    MetricsScrape scrape() throws IOException, InterruptedException {
+        return MetricsScrape.of(metricsPort);
+    }
+
+    MetricsScrape awaitDelta(MetricsScrape before, String name, Predicate<Map<String, String>> filter, double expected)
+            throws IOException, InterruptedException {
+        return awaitDelta(metricsPort, before, name, filter, expected);
+    }
+
+    /**
+     * Scrapes until {@code name}'s increase over {@code before} reaches {@code expected}: the client
+     * can have a response a moment before the server thread records it. Fails on overshoot or after
+     * 20 s.
+     */
+    static MetricsScrape awaitDelta(int metricsPort, MetricsScrape before, String name, Predicate<Map<String, String>> filter,
+                                    double expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            MetricsScrape now = MetricsScrape.of(metricsPort);
+            double delta = now.sum(name, filter) - before.sum(name, filter);
+            if (delta == expected) {
+                return now;
+            }
+            if (delta > expected || System.nanoTime() > deadline) {
+                fail(name + " increased by " + delta + ", expected " + expected + "\n" + now.text);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static void assertDelta(MetricsScrape before, MetricsScrape after, String name, Predicate<Map<String, String>> filter,
+                            double expected) {
+        assertEquals(expected, after.sum(name, filter) - before.sum(name, filter), name);
+    }
+}

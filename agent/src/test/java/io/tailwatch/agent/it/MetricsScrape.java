@@ -1,0 +1,95 @@
+package io.tailwatch.agent.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/** One scrape of an agent's {@code /metrics}, parsed into samples. */
+final class MetricsScrape {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Sample name and labels, as {@code name{a="1",b="2"}} with labels sorted. */
+    private final Map<String, Double> samples = new HashMap<>();
+    private final Map<String, Map<String, String>> labelsByKey = new HashMap<>();
+    private final Map<String, String> nameByKey = new HashMap<>();
+    final String text;
+
+    private MetricsScrape(String text) {
+        this.text = text;
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            String name;
+            Map<String, String> labels = new TreeMap<>();
+            if (brace >= 0 && brace < space) {
+                name = line.substring(0, brace);
+                String body = line.substring(brace + 1, line.lastIndexOf('}'));
+                for (String pair : body.split("\",")) {
+                    if (pair.isBlank()) {
+                        continue;
+                    }
+                    int eq = pair.indexOf('=');
+                    String value = pair.substring(eq + 1).trim();
+                    value = value.startsWith("\"") ? value.substring(1) : value;
+                    value = value.endsWith("\"") ? value.substring(0, value.length() - 1) : value;
+                    labels.put(pair.substring(0, eq).trim(), value);
+                }
+            } else {
+                name = line.substring(0, space);
+            }
+            String key = name + labels;
+            samples.put(key, Double.parseDouble(line.substring(space + 1)));
+            labelsByKey.put(key, labels);
+            nameByKey.put(key, name);
+        }
+    }
+
+    static MetricsScrape of(int port) throws IOException, InterruptedException {
+        HttpResponse<String> response = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("/metrics answered " + response.statusCode());
+        }
+        return new MetricsScrape(response.body());
+    }
+
+    /** The sum of all samples of {@code name} whose labels satisfy {@code filter}. */
+    double sum(String name, Predicate<Map<String, String>> filter) {
+        double total = 0;
+        for (Map.Entry<String, Double> e : samples.entrySet()) {
+            if (nameByKey.get(e.getKey()).equals(name) && filter.test(labelsByKey.get(e.getKey()))) {
+                total += e.getValue();
+            }
+        }
+        return total;
+    }
+
+    double sum(String name) {
+        return sum(name, labels -> true);
+    }
+
+    /** The value of the sample with exactly these labels, or NaN if absent. */
+    double value(String name, Map<String, String> labels) {
+        return samples.getOrDefault(name + new TreeMap<>(labels), Double.NaN);
+    }
+
+    /** A filter matching samples that have these labels exactly and no other label except {@code le}. */
+    static Predicate<Map<String, String>> labelsExactly(Map<String, String> wanted) {
+        return labels -> {
+            Map<String, String> rest = new TreeMap<>(labels);
+            rest.remove("le");
+            return rest.equals(new TreeMap<>(wanted));
+        };
+    }
+}

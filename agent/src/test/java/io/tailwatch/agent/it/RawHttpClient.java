@@ -1,0 +1,126 @@
+package io.tailwatch.agent.it;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * An HTTP/1.1 client on one TCP connection per instance, so that a test knows exactly how many
+ * connections it made and how many requests each carried, and measures each request's latency as a
+ * client sees it (from writing the request to reading the last byte of the response).
+ */
+final class RawHttpClient implements Closeable {
+    /** A response; {@code status} is -1 when the server closed the connection without answering. */
+    static final class Response {
+        final int status;
+        final byte[] body;
+        final long nanos;
+        final boolean closed;
+
+        Response(int status, byte[] body, long nanos, boolean closed) {
+            this.status = status;
+            this.body = body;
+            this.nanos = nanos;
+            this.closed = closed;
+        }
+    }
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    RawHttpClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(30_000);
+        in = new BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    Response get(String path, boolean close) throws IOException {
+        return send("GET", path, null, close);
+    }
+
+    Response send(String method, String path, byte[] body, boolean close) throws IOException {
+        StringBuilder head = new StringBuilder()
+                .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1\r\n");
+        if (body != null) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        if (close) {
+            head.append("Connection: close\r\n");
+        }
+        head.append("\r\n");
+        long start = System.nanoTime();
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+            out.write(body);
+        }
+        out.flush();
+        String statusLine = readLine();
+        if (statusLine == null) {
+            return new Response(-1, new byte[0], System.nanoTime() - start, true);
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        long length = -1;
+        boolean chunked = false;
+        boolean serverCloses = close;
+        String line;
+        while ((line = readLine()) != null && !line.isEmpty()) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(line.substring(15).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                serverCloses = true;
+            }
+        }
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        if (status == 204 || status == 304 || method.equals("HEAD")) {
+            length = 0;
+        }
+        if (chunked) {
+            while (true) {
+                int size = Integer.parseInt(readLine().trim(), 16);
+                if (size == 0) {
+                    readLine();
+                    break;
+                }
+                content.write(in.readNBytes(size));
+                readLine();
+            }
+        } else if (length >= 0) {
+            content.write(in.readNBytes((int) length));
+        } else {
+            content.write(in.readAllBytes());
+            serverCloses = true;
+        }
+        return new Response(status, content.toByteArray(), System.nanoTime() - start, serverCloses);
+    }
+
+    private String readLine() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                int len = sb.length();
+                return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+            }
+            sb.append((char) b);
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,75 @@
+package io.tailwatch.agent.recording;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class DistributionTest {
+    @Test
+    void recordedValuesAppearOnlyAfterHarvest() {
+        Distribution d = new Distribution();
+        d.record(1000);
+        d.record(2000);
+        assertEquals(0, d.cumulative().getTotalCount());
+        assertEquals(3000, d.sum());
+
+        Histogram interval = d.harvest();
+        assertEquals(2, interval.getTotalCount());
+        assertEquals(2, d.cumulative().getTotalCount());
+        assertEquals(1, d.cumulative().getCountAtValue(1000));
+        assertEquals(1, d.cumulative().getCountAtValue(2000));
+    }
+
+    @Test
+    void cumulativeKeepsEverythingAndIntervalOnlyTheNew() {
+        Distribution d = new Distribution();
+        d.record(10);
+        d.harvest();
+        assertEquals(0, d.harvest().getTotalCount());
+        assertEquals(1, d.cumulative().getTotalCount());
+
+        d.record(20);
+        d.record(30);
+        Histogram interval = d.harvest();
+        assertEquals(2, interval.getTotalCount());
+        assertEquals(0, interval.getCountAtValue(10));
+        assertEquals(3, d.cumulative().getTotalCount());
+        assertEquals(60, d.sum());
+    }
+
+    @Test
+    void sumIsExactWhereTheHistogramIsNot() {
+        Distribution d = new Distribution();
+        d.record(123_456_789L);
+        d.record(987_654_321L);
+        d.record(1);
+        d.harvest();
+        assertEquals(123_456_789L + 987_654_321L + 1, d.sum());
+        assertEquals(3, d.cumulative().getTotalCount());
+    }
+
+    @Test
+    void negativeValuesAreRecordedAsZero() {
+        Distribution d = new Distribution();
+        d.record(-5);
+        d.record(Long.MIN_VALUE);
+        d.record(7);
+        d.harvest();
+        assertEquals(3, d.cumulative().getTotalCount());
+        assertEquals(2, d.cumulative().getCountAtValue(0));
+        assertEquals(0, d.cumulative().getMinValue());
+        assertEquals(7, d.sum());
+    }
+
+    @Test
+    void largeValuesAreRecorded() {
+        Distribution d = new Distribution();
+        long hour = 3_600_000_000_000L;
+        d.record(hour);
+        d.harvest();
+        assertEquals(1, d.cumulative().getTotalCount());
+        assertEquals(hour, d.sum());
+        assertEquals(true, d.cumulative().valuesAreEquivalent(hour, d.cumulative().getMaxValue()));
+    }
+}
