@@ -15,7 +15,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import java.lang.instrument.Instrumentation;
 
 /**
- * Starts the agent, loaded by the bootstrap class loader (see {@link TailwatchAgent}): configuration,
+ * Starts the agent once {@link TailwatchAgent} has put the recorders in the bootstrap loader: configuration,
  * recorders, instrumentation, the harvest timer and the metrics endpoint, each of which can fail
  * alone with one line on standard error while the application runs on.
  */
@@ -23,7 +23,7 @@ public final class AgentBootstrap {
     private AgentBootstrap() {
     }
 
-    /** Called reflectively by {@link TailwatchAgent}; never throws. */
+    /** Never throws. */
     public static void start(String agentArgs, Instrumentation instrumentation, String version, String agentJar) {
         try {
             AgentConfig config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv(), AgentLog::line);
