@@ -27,11 +27,11 @@ public final class AgentBootstrap {
     public static void start(String agentArgs, Instrumentation instrumentation, String version, String agentJar) {
         try {
             AgentConfig config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv(), AgentLog::line);
-            Recording recording = new Recording(config.maxSeries(), config.window().toNanos());
+            Recording recording = new Recording(config.maxSeries(), config.window().toNanos(), config.bucketsNanos());
             Recording.install(recording);
             Instrumentations.install(instrumentation, agentClasses(agentJar));
             startHarvester(recording, config.window().toMillis() / 6);
-            MetricsExporter exporter = new MetricsExporter(config, recording, version);
+            MetricsExporter exporter = new MetricsExporter(recording, version);
             String where;
             try {
                 MetricsEndpoint endpoint = exporter.serve(config);

@@ -44,6 +44,15 @@ public final class AgentConfig {
         return bucketsSeconds.clone();
     }
 
+    /** The same bounds in nanoseconds, as the recorders count them. */
+    public long[] bucketsNanos() {
+        long[] nanos = new long[bucketsSeconds.length];
+        for (int i = 0; i < nanos.length; i++) {
+            nanos[i] = Math.round(bucketsSeconds[i] * 1e9);
+        }
+        return nanos;
+    }
+
     public int maxSeries() {
         return maxSeries;
     }

@@ -71,7 +71,7 @@ public final class ConfigLoader {
                     return d;
                 });
         double[] buckets = parse(chosen, ConfigKey.BUCKETS, warnings,
-                "positive numbers of seconds in ascending order, separated by commas", ConfigLoader::parseBuckets);
+                "positive numbers of seconds (at least 0.000001), ascending, separated by commas", ConfigLoader::parseBuckets);
         int maxSeries = parse(chosen, ConfigKey.MAX_SERIES, warnings, "an integer from 10 to 100000", v -> {
             int n = Integer.parseInt(v);
             if (n < 10 || n > 100_000) {
@@ -140,7 +140,7 @@ public final class ConfigLoader {
                 continue;
             }
             double d = Double.parseDouble(p);
-            if (!(d > 0) || Double.isInfinite(d) || (!values.isEmpty() && d <= values.get(values.size() - 1))) {
+            if (!(d >= 1e-6) || Double.isInfinite(d) || (!values.isEmpty() && d <= values.get(values.size() - 1))) {
                 throw new IllegalArgumentException();
             }
             values.add(d);

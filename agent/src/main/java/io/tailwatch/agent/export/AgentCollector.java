@@ -25,12 +25,21 @@ final class AgentCollector extends Collector {
     private static final double[] REQUEST_COUNT_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000};
 
     private final Recording recording;
-    private final double[] durationBuckets;
+    private final BucketLayout durationBuckets;
+    private final BucketLayout byteBuckets = new BucketLayout(BYTE_BUCKETS, 1);
+    private final BucketLayout lifetimeBuckets = new BucketLayout(LIFETIME_BUCKETS, SampleWriter.NANOS_PER_SECOND);
+    private final BucketLayout requestCountBuckets = new BucketLayout(REQUEST_COUNT_BUCKETS, 1);
     private final String version;
 
-    AgentCollector(Recording recording, double[] durationBuckets, String version) {
+    /** The duration buckets are the recording's own, so labels and counts always agree. */
+    AgentCollector(Recording recording, String version) {
         this.recording = recording;
-        this.durationBuckets = durationBuckets.clone();
+        long[] nanos = recording.http().series().durationBoundsNanos();
+        double[] seconds = new double[nanos.length];
+        for (int i = 0; i < nanos.length; i++) {
+            seconds[i] = nanos[i] / SampleWriter.NANOS_PER_SECOND;
+        }
+        this.durationBuckets = new BucketLayout(seconds, SampleWriter.NANOS_PER_SECOND);
         this.version = version;
     }
 
@@ -64,8 +73,8 @@ final class AgentCollector extends Collector {
             List<String> names = new ArrayList<>();
             List<String> values = new ArrayList<>();
             labels(s, names, values);
-            duration.histogram("http_server_request_duration_seconds", names, values, s.duration(), durationBuckets,
-                    SampleWriter.NANOS_PER_SECOND);
+            duration.histogram("http_server_request_duration_seconds", names, values, durationBuckets,
+                    s.duration().cumulativeCounts(), s.duration().sum() / SampleWriter.NANOS_PER_SECOND);
             requestSize.sample("http_server_request_body_size_bytes_count", names, values, s.requestBodyCount());
             requestSize.sample("http_server_request_body_size_bytes_sum", names, values, s.requestBodyBytes());
             responseSize.sample("http_server_response_body_size_bytes_count", names, values, s.responseBodyCount());
@@ -78,14 +87,13 @@ final class AgentCollector extends Collector {
                 .sample("http_server_active_requests", http.active());
         out.family("tailwatch_http_server_request_queue_seconds", Type.HISTOGRAM,
                         "Time requests waited between the server having them and a thread starting to handle them.")
-                .histogram("tailwatch_http_server_request_queue_seconds", List.of(), List.of(), http.queue(),
-                        durationBuckets, SampleWriter.NANOS_PER_SECOND);
+                .histogram("tailwatch_http_server_request_queue_seconds", http.queue(), durationBuckets,
+                        SampleWriter.NANOS_PER_SECOND);
         quantiles(out, "tailwatch_http_server_request_queue_quantile_seconds",
                 "Exact quantiles of request queue time over the sliding window.", http.queueWindow());
         out.family("tailwatch_http_server_request_allocated_bytes", Type.HISTOGRAM,
                         "Bytes allocated by the thread that handled a request, while it handled it.")
-                .histogram("tailwatch_http_server_request_allocated_bytes", List.of(), List.of(), http.allocated(),
-                        BYTE_BUCKETS, 1);
+                .histogram("tailwatch_http_server_request_allocated_bytes", http.allocated(), byteBuckets, 1);
         out.family("tailwatch_http_server_series_overflow", Type.COUNTER,
                         "Requests recorded in the overflow series because the label-set cap (max.series) was reached.")
                 .sample("tailwatch_http_server_series_overflow_total", http.series().overflowedRequests());
@@ -115,7 +123,7 @@ final class AgentCollector extends Collector {
         for (double q : QUANTILES) {
             double value = h.getTotalCount() == 0 ? Double.NaN
                     : (q >= 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100)) / SampleWriter.NANOS_PER_SECOND;
-            family.sample(name, List.of("quantile"), List.of(SampleWriter.formatNumber(q)), value);
+            family.sample(name, List.of("quantile"), List.of(BucketLayout.formatNumber(q)), value);
         }
     }
 
@@ -126,13 +134,11 @@ final class AgentCollector extends Collector {
                 .sample("tailwatch_connections_open", c.open());
         out.family("tailwatch_connection_setup_seconds", Type.HISTOGRAM,
                         "Time from a connection's accept to the start of its first request.")
-                .histogram("tailwatch_connection_setup_seconds", List.of(), List.of(), c.setup(), durationBuckets,
-                        SampleWriter.NANOS_PER_SECOND);
+                .histogram("tailwatch_connection_setup_seconds", c.setup(), durationBuckets, SampleWriter.NANOS_PER_SECOND);
         out.family("tailwatch_connection_duration_seconds", Type.HISTOGRAM, "Lifetime of closed connections.")
-                .histogram("tailwatch_connection_duration_seconds", List.of(), List.of(), c.lifetime(), LIFETIME_BUCKETS,
-                        SampleWriter.NANOS_PER_SECOND);
+                .histogram("tailwatch_connection_duration_seconds", c.lifetime(), lifetimeBuckets, SampleWriter.NANOS_PER_SECOND);
         out.family("tailwatch_connection_requests", Type.HISTOGRAM, "Requests served per closed connection.")
-                .histogram("tailwatch_connection_requests", List.of(), List.of(), c.requests(), REQUEST_COUNT_BUCKETS, 1);
+                .histogram("tailwatch_connection_requests", c.requests(), requestCountBuckets, 1);
         Map<String, Long> tcp = ProcFiles.tcpExt();
         if (tcp.containsKey("ListenOverflows")) {
             out.family("tailwatch_tcp_listen_overflows", Type.COUNTER,

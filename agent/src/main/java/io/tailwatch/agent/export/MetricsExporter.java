@@ -5,6 +5,7 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.tailwatch.agent.config.AgentConfig;
 import io.tailwatch.agent.recording.Recording;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -19,15 +20,15 @@ import java.nio.charset.StandardCharsets;
 public final class MetricsExporter implements MetricsEndpoint.Exposition {
     private final CollectorRegistry registry = new CollectorRegistry(true);
 
-    public MetricsExporter(AgentConfig config, Recording recording, String version) {
-        registry.register(new AgentCollector(recording, config.bucketsSeconds(), version));
+    public MetricsExporter(Recording recording, String version) {
+        registry.register(new AgentCollector(recording, version));
         registry.register(new JvmCollector());
     }
 
     @Override
     public String write(String accept, OutputStream out) throws IOException {
         String contentType = TextFormat.chooseContentType(accept);
-        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
         TextFormat.writeFormat(contentType, writer, registry.metricFamilySamples());
         writer.flush();
         return contentType;

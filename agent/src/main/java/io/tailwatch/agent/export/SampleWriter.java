@@ -4,7 +4,6 @@ import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.Collector.Type;
 import io.tailwatch.agent.recording.Distribution;
-import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,45 +47,34 @@ final class SampleWriter {
         }
 
         /**
-         * Writes {@code _bucket}, {@code _count} and {@code _sum} of a distribution.
+         * Writes {@code _bucket}, {@code _count} and {@code _sum}.
          *
-         * @param bounds      bucket bounds as written in the {@code le} label
-         * @param unitsPerLe  how many recorded units make one unit of the exported value
+         * @param cumulative cumulative counts per bound of {@code layout}, then the total
          */
-        Family histogram(String name, List<String> labelNames, List<String> labelValues, Distribution d,
-                         double[] bounds, double unitsPerLe) {
-            Histogram h = d.cumulative();
-            long[] rawBounds = new long[bounds.length];
-            for (int i = 0; i < bounds.length; i++) {
-                rawBounds[i] = Math.round(bounds[i] * unitsPerLe);
-            }
-            long[] counts = HistogramBuckets.cumulativeCounts(h, rawBounds);
-            List<String> bucketNames = new ArrayList<>(labelNames);
+        Family histogram(String name, List<String> labelNames, List<String> labelValues, BucketLayout layout,
+                         long[] cumulative, double sum) {
+            List<String> bucketNames = new ArrayList<>(labelNames.size() + 1);
+            bucketNames.addAll(labelNames);
             bucketNames.add("le");
-            for (int i = 0; i <= bounds.length; i++) {
-                List<String> values = new ArrayList<>(labelValues);
-                values.add(i < bounds.length ? formatNumber(bounds[i]) : "+Inf");
-                sample(name + "_bucket", bucketNames, values, counts[i]);
+            for (int i = 0; i < layout.le.length; i++) {
+                List<String> values = new ArrayList<>(labelValues.size() + 1);
+                values.addAll(labelValues);
+                values.add(layout.le[i]);
+                sample(name + "_bucket", bucketNames, values, cumulative[i]);
             }
-            sample(name + "_count", labelNames, labelValues, counts[bounds.length]);
-            sample(name + "_sum", labelNames, labelValues, d.sum() / unitsPerLe);
+            sample(name + "_count", labelNames, labelValues, cumulative[cumulative.length - 1]);
+            sample(name + "_sum", labelNames, labelValues, sum);
             return this;
+        }
+
+        /** A histogram from an HdrHistogram distribution, bucketed at scrape time. */
+        Family histogram(String name, Distribution d, BucketLayout layout, double rawPerUnit) {
+            return histogram(name, List.of(), List.of(), layout,
+                    HistogramBuckets.cumulativeCounts(d.cumulative(), layout.raw), d.sum() / rawPerUnit);
         }
     }
 
     Family family(String name, Type type, String help) {
         return new Family(name, type, help);
-    }
-
-
-    /**
-     * A label value such as {@code le} or {@code quantile}, spelled as Prometheus' Go client spells
-     * it ({@code 0.0001}, {@code 1}, {@code 2.5}), so that selectors in dashboards match.
-     */
-    static String formatNumber(double value) {
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "+Inf" : "-Inf";
-        }
-        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

@@ -11,9 +11,9 @@ public final class ConnectionRecorder {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder opened = new LongAdder();
     private final LongAdder closed = new LongAdder();
-    private final Distribution setup = new Distribution();
-    private final Distribution lifetime = new Distribution();
-    private final Distribution requests = new Distribution();
+    private final Distribution setup = Distribution.ofNanos();
+    private final Distribution lifetime = Distribution.ofNanos();
+    private final Distribution requests = Distribution.ofCounts();
 
     /** The JDK's accept path handed the application a new connection. */
     public void accepted() {

@@ -8,12 +8,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A distribution of non-negative values (nanoseconds, bytes, counts) recorded by any number of
- * threads and accumulated since start.
+ * threads and accumulated since start: an HdrHistogram {@link Recorder} with a fixed range and two
+ * significant digits, plus a {@link LongAdder} for the exact sum.
  *
- * <p>Writers call {@link #record(long)}: wait-free, lock-free, and allocation-free once the value
- * range has been seen (an HdrHistogram {@link Recorder} plus a {@link LongAdder} for the exact sum).
- * The histograms are packed, so a distribution costs memory in proportion to the values it has
- * actually seen, which keeps a thousand labelled series small.
+ * <p>Writers call {@link #record(long)}: lock-free and allocation-free. The recorder's range is
+ * fixed and values beyond it are clamped to its highest value, so it never resizes. (HdrHistogram's
+ * packed concurrent recorder, compact but resizing, can leave two concurrent writers spinning
+ * forever in 2.2.2; it is used only for single-threaded storage here.) A recorder costs about 50 KB,
+ * so there is one per instance-wide distribution, not one per label set: see {@link BucketCounts}.
  *
  * <p>The reader side ({@link #harvest()}, {@link #cumulative()}) must be called by one thread at a
  * time; {@link Recording} guarantees that by holding its harvest lock.
@@ -22,14 +24,38 @@ public final class Distribution {
     /** Two significant digits: bucket boundaries and quantiles within 1 %. */
     static final int SIGNIFICANT_DIGITS = 2;
 
-    private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS, true);
+    private final long lowest;
+    private final long highest;
+    private final Recorder recorder;
     private final LongAdder sum = new LongAdder();
-    private final Histogram cumulative = new PackedHistogram(SIGNIFICANT_DIGITS);
+    private final Histogram cumulative;
     private Histogram interval;
 
-    /** Records one value; negative values (a clock that stepped back) count as zero. */
+    private Distribution(long lowestDiscernible, long highestTrackable) {
+        this.lowest = lowestDiscernible;
+        this.highest = highestTrackable;
+        this.recorder = new Recorder(lowestDiscernible, highestTrackable, SIGNIFICANT_DIGITS);
+        this.cumulative = new PackedHistogram(lowestDiscernible, highestTrackable, SIGNIFICANT_DIGITS);
+    }
+
+    /** Durations in nanoseconds: 1 µs resolution, up to one hour. */
+    public static Distribution ofNanos() {
+        return new Distribution(1_000, 3_600_000_000_000L);
+    }
+
+    /** Sizes in bytes, up to 1 TiB. */
+    public static Distribution ofBytes() {
+        return new Distribution(1, 1L << 40);
+    }
+
+    /** Counts, up to a billion. */
+    public static Distribution ofCounts() {
+        return new Distribution(1, 1_000_000_000L);
+    }
+
+    /** Records one value; negative values (a clock that stepped back) count as zero, larger than the range as its top. */
     public void record(long value) {
-        long v = value < 0 ? 0 : value;
+        long v = value < 0 ? 0 : Math.min(value, highest);
         recorder.recordValue(v);
         sum.add(v);
     }
@@ -42,6 +68,11 @@ public final class Distribution {
         interval = recorder.getIntervalHistogram(interval);
         cumulative.add(interval);
         return interval;
+    }
+
+    /** A new, empty window over values of this distribution's range. */
+    SlidingWindow newWindow(long windowNanos) {
+        return new SlidingWindow(windowNanos, lowest, highest);
     }
 
     /** Everything harvested since start. Reader thread only; do not modify. */

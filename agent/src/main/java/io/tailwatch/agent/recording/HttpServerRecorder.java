@@ -13,16 +13,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class HttpServerRecorder {
     private final RequestSeriesTable series;
-    private final Distribution queue = new Distribution();
-    private final Distribution allocated = new Distribution();
+    private final Distribution durations = Distribution.ofNanos();
+    private final Distribution queue = Distribution.ofNanos();
+    private final Distribution allocated = Distribution.ofBytes();
     private final LongAdder active = new LongAdder();
     private final SlidingWindow durationWindow;
     private final SlidingWindow queueWindow;
 
-    public HttpServerRecorder(int maxSeries, long windowNanos) {
-        this.series = new RequestSeriesTable(maxSeries);
-        this.durationWindow = new SlidingWindow(windowNanos);
-        this.queueWindow = new SlidingWindow(windowNanos);
+    /** @param durationBoundsNanos bucket bounds of the per-label-set duration histograms */
+    public HttpServerRecorder(int maxSeries, long windowNanos, long[] durationBoundsNanos) {
+        this.series = new RequestSeriesTable(maxSeries, durationBoundsNanos);
+        this.durationWindow = durations.newWindow(windowNanos);
+        this.queueWindow = queue.newWindow(windowNanos);
     }
 
     /** A request has been read and is now being handled. */
@@ -46,6 +48,7 @@ public final class HttpServerRecorder {
     public void recordRequest(int methodIndex, int status, String errorClass, long durationNanos,
                               long requestBodyBytes, long responseBodyBytes) {
         series.series(methodIndex, status, errorClass).record(durationNanos, requestBodyBytes, responseBodyBytes);
+        durations.record(durationNanos);
     }
 
     /** Time a request waited between the server having it and a thread starting to handle it. */
@@ -60,9 +63,7 @@ public final class HttpServerRecorder {
 
     void harvest(long nowNanos) {
         durationWindow.advance(nowNanos);
-        for (RequestSeries s : series.all()) {
-            durationWindow.add(s.duration().harvest());
-        }
+        durationWindow.add(durations.harvest());
         queueWindow.advance(nowNanos);
         queueWindow.add(queue.harvest());
         allocated.harvest();
@@ -70,6 +71,11 @@ public final class HttpServerRecorder {
 
     public RequestSeriesTable series() {
         return series;
+    }
+
+    /** Durations of all requests of this instance, whatever their labels. */
+    public Distribution durations() {
+        return durations;
     }
 
     public Distribution queue() {

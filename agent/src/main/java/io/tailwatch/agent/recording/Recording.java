@@ -17,8 +17,9 @@ public final class Recording {
     private final ConnectionRecorder connections = new ConnectionRecorder();
     private final Object harvestLock = new Object();
 
-    public Recording(int maxSeries, long windowNanos) {
-        this.http = new HttpServerRecorder(maxSeries, windowNanos);
+    /** @param durationBoundsNanos bucket bounds of the request-duration histograms, ascending */
+    public Recording(int maxSeries, long windowNanos, long[] durationBoundsNanos) {
+        this.http = new HttpServerRecorder(maxSeries, windowNanos, durationBoundsNanos);
     }
 
     public static Recording current() {

@@ -12,13 +12,14 @@ public final class RequestSeries {
     private final String errorType;
     private final boolean overflow;
 
-    private final Distribution duration = new Distribution();
+    private final BucketCounts duration;
     private final LongAdder requestBodyBytes = new LongAdder();
     private final LongAdder requestBodyCount = new LongAdder();
     private final LongAdder responseBodyBytes = new LongAdder();
     private final LongAdder responseBodyCount = new LongAdder();
 
-    RequestSeries(String method, String statusCode, String errorType, boolean overflow) {
+    RequestSeries(String method, String statusCode, String errorType, boolean overflow, long[] durationBoundsNanos) {
+        this.duration = new BucketCounts(durationBoundsNanos);
         this.method = method;
         this.statusCode = statusCode;
         this.errorType = errorType;
@@ -57,7 +58,8 @@ public final class RequestSeries {
         return overflow;
     }
 
-    public Distribution duration() {
+    /** Request durations in nanoseconds, in the configured buckets. */
+    public BucketCounts duration() {
         return duration;
     }
 

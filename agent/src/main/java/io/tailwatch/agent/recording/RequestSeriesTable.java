@@ -29,11 +29,15 @@ public final class RequestSeriesTable {
             new AtomicReferenceArray<>(HttpMethods.COUNT * STATUS_SLOTS);
     private final Map<ErrorKey, RequestSeries> withException = new ConcurrentHashMap<>();
     private final List<RequestSeries> all = new CopyOnWriteArrayList<>();
-    private final RequestSeries overflow = new RequestSeries(null, null, null, true);
+    private final long[] durationBoundsNanos;
+    private final RequestSeries overflow;
     private final LongAdder overflowedRequests = new LongAdder();
 
-    public RequestSeriesTable(int maxSeries) {
+    /** @param durationBoundsNanos the duration histogram's bucket bounds, ascending */
+    public RequestSeriesTable(int maxSeries, long[] durationBoundsNanos) {
         this.maxSeries = maxSeries;
+        this.durationBoundsNanos = durationBoundsNanos.clone();
+        this.overflow = new RequestSeries(null, null, null, true, this.durationBoundsNanos);
     }
 
     static int statusSlot(int status) {
@@ -114,7 +118,7 @@ public final class RequestSeriesTable {
         if (all.size() >= maxSeries) {
             return overflow;
         }
-        RequestSeries s = new RequestSeries(method, status, errorType, false);
+        RequestSeries s = new RequestSeries(method, status, errorType, false, durationBoundsNanos);
         all.add(s);
         return s;
     }
@@ -131,6 +135,11 @@ public final class RequestSeriesTable {
     /** Requests recorded into the overflow series because the label-set cap was reached. */
     public long overflowedRequests() {
         return overflowedRequests.sum();
+    }
+
+    /** Bucket bounds of every series' duration histogram, in nanoseconds. */
+    public long[] durationBoundsNanos() {
+        return durationBoundsNanos.clone();
     }
 
     public int maxSeries() {

@@ -1,6 +1,7 @@
 package io.tailwatch.agent.recording;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.PackedHistogram;
 
 /**
  * Exact quantiles over the recent past: a ring of interval histograms, one per slot of
@@ -12,14 +13,16 @@ public final class SlidingWindow {
 
     private final Histogram[] slots = new Histogram[SLOTS];
     private final long slotNanos;
-    private final Histogram merged = new Histogram(Distribution.SIGNIFICANT_DIGITS);
+    private final Histogram merged;
     private long currentSlot = Long.MIN_VALUE;
 
-    public SlidingWindow(long windowNanos) {
+    /** A window over values from {@code lowest} to {@code highest}; see {@link Distribution#newWindow}. */
+    SlidingWindow(long windowNanos, long lowest, long highest) {
         this.slotNanos = Math.max(1, windowNanos / SLOTS);
         for (int i = 0; i < SLOTS; i++) {
-            slots[i] = new Histogram(Distribution.SIGNIFICANT_DIGITS);
+            slots[i] = new PackedHistogram(lowest, highest, Distribution.SIGNIFICANT_DIGITS);
         }
+        merged = new PackedHistogram(lowest, highest, Distribution.SIGNIFICANT_DIGITS);
     }
 
     /** Moves the window to {@code nowNanos}, clearing the slots that fell out of it. */

@@ -26,7 +26,7 @@ class MetricsExporterTest {
     private static final int POST = HttpMethods.indexOf("POST");
     private static final String DURATION = "http_server_request_duration_seconds";
 
-    private final Recording recording = new Recording(1000, 60_000_000_000L);
+    private final Recording recording = new Recording(1000, 60_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
 
     private void recordSomeRequests() {
         recording.http().recordRequest(GET, 200, null, 1_500_000, -1, 100);
@@ -55,8 +55,12 @@ class MetricsExporterTest {
         }
     }
 
-    private Written write(AgentConfig config, String accept) throws IOException {
-        MetricsExporter exporter = new MetricsExporter(config, recording, "9.9.9-test");
+    private Written write(String accept) throws IOException {
+        return write(recording, accept);
+    }
+
+    private static Written write(Recording recording, String accept) throws IOException {
+        MetricsExporter exporter = new MetricsExporter(recording, "9.9.9-test");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String contentType = exporter.write(accept, out);
         return new Written(contentType, out.toString(StandardCharsets.UTF_8));
@@ -194,7 +198,7 @@ class MetricsExporterTest {
     @Test
     void prometheusTextFormat() throws IOException {
         recordSomeRequests();
-        Written w = write(AgentConfig.defaults(), null);
+        Written w = write(null);
         assertEquals("text/plain; version=0.0.4; charset=utf-8", w.contentType);
         assertFalse(w.text.contains("# EOF"));
         assertEverySampleBelongsToItsFamily(w.parsed);
@@ -208,7 +212,7 @@ class MetricsExporterTest {
     @Test
     void openMetricsWhenAskedFor() throws IOException {
         recordSomeRequests();
-        Written w = write(AgentConfig.defaults(), OPENMETRICS);
+        Written w = write(OPENMETRICS);
         assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8", w.contentType);
         assertTrue(w.text.endsWith("# EOF\n"), () -> w.text.substring(Math.max(0, w.text.length() - 200)));
         assertEquals(1, w.parsed.lines.stream().filter(l -> l.equals("# EOF")).count());
@@ -220,14 +224,14 @@ class MetricsExporterTest {
 
     @Test
     void prometheusAcceptHeaderGetsTheTextFormat() throws IOException {
-        Written w = write(AgentConfig.defaults(), "text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        Written w = write("text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
         assertEquals("text/plain; version=0.0.4; charset=utf-8", w.contentType);
         assertNotNull(w.parsed.named("tailwatch_agent_info").get(0));
     }
 
     @Test
     void emptyRecordingStillHasWellFormedHistograms() throws IOException {
-        Written w = write(AgentConfig.defaults(), null);
+        Written w = write(null);
         assertEquals(0, w.parsed.named(DURATION + "_count").size());
         assertTrue(assertHistogramsAreWellFormed(w.parsed) >= 5);
         assertEquals(1, w.parsed.named("tailwatch_agent_info").size());
@@ -240,8 +244,9 @@ class MetricsExporterTest {
         AgentConfig config = ConfigLoader.load("buckets=0.001,0.01", new Properties(), Map.of(), line -> {
             throw new AssertionError(line);
         });
-        recording.http().recordRequest(GET, 200, null, 5_000_000, -1, 0);
-        Written w = write(config, null);
+        Recording configured = new Recording(1000, 60_000_000_000L, config.bucketsNanos());
+        configured.http().recordRequest(GET, 200, null, 5_000_000, -1, 0);
+        Written w = write(configured, null);
         List<String> les = new ArrayList<>();
         for (Exposition.Sample s : w.parsed.named(DURATION + "_bucket")) {
             les.add(s.labels.get("le"));
@@ -254,11 +259,11 @@ class MetricsExporterTest {
 
     @Test
     void overflowSeriesIsLabelledAndCounted() throws IOException {
-        Recording small = new Recording(10, 60_000_000_000L);
+        Recording small = new Recording(10, 60_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
         for (int i = 0; i < 11; i++) {
             small.http().recordRequest(GET, 200 + i, null, 1_000_000, -1, 0);
         }
-        MetricsExporter exporter = new MetricsExporter(AgentConfig.defaults(), small, "x");
+        MetricsExporter exporter = new MetricsExporter(small, "x");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         exporter.write(null, out);
         Exposition e = Exposition.parse(out.toString(StandardCharsets.UTF_8));

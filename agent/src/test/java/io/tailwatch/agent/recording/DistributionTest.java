@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DistributionTest {
     @Test
     void recordedValuesAppearOnlyAfterHarvest() {
-        Distribution d = new Distribution();
+        Distribution d = Distribution.ofNanos();
         d.record(1000);
         d.record(2000);
         assertEquals(0, d.cumulative().getTotalCount());
@@ -23,24 +23,24 @@ class DistributionTest {
 
     @Test
     void cumulativeKeepsEverythingAndIntervalOnlyTheNew() {
-        Distribution d = new Distribution();
-        d.record(10);
+        Distribution d = Distribution.ofNanos();
+        d.record(10_000);
         d.harvest();
         assertEquals(0, d.harvest().getTotalCount());
         assertEquals(1, d.cumulative().getTotalCount());
 
-        d.record(20);
-        d.record(30);
+        d.record(20_000);
+        d.record(30_000);
         Histogram interval = d.harvest();
         assertEquals(2, interval.getTotalCount());
-        assertEquals(0, interval.getCountAtValue(10));
+        assertEquals(0, interval.getCountAtValue(10_000));
         assertEquals(3, d.cumulative().getTotalCount());
-        assertEquals(60, d.sum());
+        assertEquals(60_000, d.sum());
     }
 
     @Test
     void sumIsExactWhereTheHistogramIsNot() {
-        Distribution d = new Distribution();
+        Distribution d = Distribution.ofNanos();
         d.record(123_456_789L);
         d.record(987_654_321L);
         d.record(1);
@@ -51,20 +51,29 @@ class DistributionTest {
 
     @Test
     void negativeValuesAreRecordedAsZero() {
-        Distribution d = new Distribution();
+        Distribution d = Distribution.ofNanos();
         d.record(-5);
         d.record(Long.MIN_VALUE);
-        d.record(7);
+        d.record(7_000);
         d.harvest();
         assertEquals(3, d.cumulative().getTotalCount());
         assertEquals(2, d.cumulative().getCountAtValue(0));
         assertEquals(0, d.cumulative().getMinValue());
-        assertEquals(7, d.sum());
+        assertEquals(7_000, d.sum());
+    }
+
+    @Test
+    void valuesBeyondTheRangeAreClampedNotLost() {
+        Distribution d = Distribution.ofNanos();
+        d.record(Long.MAX_VALUE);
+        d.harvest();
+        assertEquals(1, d.cumulative().getTotalCount());
+        assertEquals(3_600_000_000_000L, d.sum());
     }
 
     @Test
     void largeValuesAreRecorded() {
-        Distribution d = new Distribution();
+        Distribution d = Distribution.ofNanos();
         long hour = 3_600_000_000_000L;
         d.record(hour);
         d.harvest();

@@ -11,7 +11,7 @@ class RecordingTest {
 
     @Test
     void readHarvestsBeforeTheReaderRuns() {
-        Recording recording = new Recording(100, 60_000_000_000L);
+        Recording recording = new Recording(100, 60_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
         recording.http().recordRequest(GET, 200, null, 5_000_000, -1, 10);
         recording.http().recordQueue(1_000);
         recording.http().recordAllocation(4096);
@@ -27,7 +27,7 @@ class RecordingTest {
         AtomicLong lifetime = new AtomicLong(-1);
         AtomicLong requests = new AtomicLong(-1);
         recording.read(r -> {
-            durations.set(r.http().series().all().get(0).duration().cumulative().getTotalCount());
+            durations.set(r.http().durations().cumulative().getTotalCount());
             window.set(r.http().durationWindow().snapshot().getTotalCount());
             queue.set(r.http().queue().cumulative().getTotalCount());
             queueWindow.set(r.http().queueWindow().snapshot().getTotalCount());
@@ -48,19 +48,19 @@ class RecordingTest {
 
     @Test
     void harvestMovesValuesIntoCumulative() {
-        Recording recording = new Recording(100, 60_000_000_000L);
+        Recording recording = new Recording(100, 60_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
         recording.http().recordRequest(GET, 200, null, 5_000_000, -1, 10);
-        RequestSeries s = recording.http().series().all().get(0);
-        assertEquals(0, s.duration().cumulative().getTotalCount());
+        Distribution all = recording.http().durations();
+        assertEquals(0, all.cumulative().getTotalCount());
         recording.harvest();
-        assertEquals(1, s.duration().cumulative().getTotalCount());
+        assertEquals(1, all.cumulative().getTotalCount());
         recording.harvest();
-        assertEquals(1, s.duration().cumulative().getTotalCount());
+        assertEquals(1, all.cumulative().getTotalCount());
     }
 
     @Test
     void activeRequestsAndOpenConnections() {
-        Recording recording = new Recording(100, 60_000_000_000L);
+        Recording recording = new Recording(100, 60_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
         HttpServerRecorder http = recording.http();
         http.requestBegan();
         http.requestBegan();
@@ -81,7 +81,7 @@ class RecordingTest {
     @Test
     void installAndCurrent() {
         Recording before = Recording.current();
-        Recording recording = new Recording(10, 6_000_000_000L);
+        Recording recording = new Recording(10, 6_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
         try {
             Recording.install(recording);
             assertEquals(recording, Recording.current());

@@ -19,17 +19,17 @@ class SlidingWindowTest {
 
     @Test
     void valuesAddedNowAreInTheSnapshot() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         assertEquals(0, w.snapshot().getTotalCount());
         w.advance(10_000);
-        w.add(values(42, 43));
+        w.add(values(42_000, 43_000));
         assertEquals(2, w.snapshot().getTotalCount());
-        assertEquals(1, w.snapshot().getCountAtValue(42));
+        assertEquals(1, w.snapshot().getCountAtValue(42_000));
     }
 
     @Test
     void valuesRemainAfterOneSlotAndUntilTheWindowHasPassed() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         w.advance(10_000);
         w.add(values(42));
         w.advance(11_000);
@@ -42,7 +42,7 @@ class SlidingWindowTest {
 
     @Test
     void valuesAreGoneAfterMoreThanTheWindow() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         w.advance(10_000);
         w.add(values(42));
         w.advance(10_000 + WINDOW + 1000);
@@ -51,7 +51,7 @@ class SlidingWindowTest {
 
     @Test
     void valuesAreGoneAfterAVeryLongPause() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         w.advance(10_000);
         w.add(values(42));
         w.advance(10_000 + 1_000 * WINDOW);
@@ -60,7 +60,7 @@ class SlidingWindowTest {
 
     @Test
     void onlyTheSlotsThatFellOutAreCleared() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         w.advance(10_000);
         w.add(values(1));
         w.advance(13_500);
@@ -79,7 +79,7 @@ class SlidingWindowTest {
 
     @Test
     void aClockThatStepsBackClearsNothing() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         w.advance(10_000);
         w.add(values(1));
         w.advance(2_000);
@@ -89,7 +89,7 @@ class SlidingWindowTest {
 
     @Test
     void negativeTimesWork() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         w.advance(-10_000);
         w.add(values(1));
         w.advance(-9_000);
@@ -100,7 +100,7 @@ class SlidingWindowTest {
 
     @Test
     void emptyIntervalsAddNothing() {
-        SlidingWindow w = new SlidingWindow(WINDOW);
+        SlidingWindow w = Distribution.ofNanos().newWindow(WINDOW);
         w.advance(0);
         w.add(values());
         assertEquals(0, w.snapshot().getTotalCount());

@@ -1,5 +1,6 @@
 package io.tailwatch.agent.instrumentation.jdkhttp;
 
+import io.tailwatch.agent.recording.BucketCounts;
 import io.tailwatch.agent.recording.Distribution;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.RequestSeries;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Drives a {@link JdkHttpConnection} with explicit nanosecond times and reads what it recorded. */
 class JdkHttpConnectionTest {
-    private final Recording recording = new Recording(100, 60_000_000_000L);
+    private final Recording recording = new Recording(100, 60_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
 
     private JdkHttpConnection open(long openedNanos) {
         return new JdkHttpConnection(recording.http(), recording.connections(), openedNanos);
@@ -43,6 +44,11 @@ class JdkHttpConnectionTest {
 
     private static long count(Distribution d) {
         return d.cumulative().getTotalCount();
+    }
+
+    private static long count(BucketCounts b) {
+        long[] cumulative = b.cumulativeCounts();
+        return cumulative[cumulative.length - 1];
     }
 
     /** A full request on a connection: arrived, worker started, parsed, answered, finished. */
