@@ -7,6 +7,7 @@ import io.tailwatch.agent.export.MetricsExporter;
 import io.tailwatch.agent.instrumentation.Instrumentations;
 import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.Recording;
+import io.tailwatch.agent.recording.ThreadAllocation;
 import io.tailwatch.agent.support.AgentLog;
 import io.tailwatch.agent.support.AgentThread;
 
@@ -29,6 +30,8 @@ public final class AgentBootstrap {
             AgentConfig config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv(), AgentLog::line);
             Recording recording = new Recording(config.maxSeries(), config.window().toNanos(), config.bucketsNanos());
             Recording.install(recording);
+            // Look the thread MXBean up now rather than on the first request's thread.
+            ThreadAllocation.supported();
             Instrumentations.install(instrumentation, agentClasses(agentJar));
             startHarvester(recording, config.window().toMillis() / 6);
             MetricsExporter exporter = new MetricsExporter(recording, version);

@@ -1,6 +1,5 @@
 package io.tailwatch.agent.recording;
 
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -8,23 +7,28 @@ import java.util.concurrent.atomic.LongAdder;
  * configured upper bound plus one for {@code +Inf}, and the exact sum. A few hundred bytes, so that a
  * thousand label sets stay small; quantiles come from the instance-wide {@link Distribution}.
  *
- * <p>{@link #record} is lock-free and allocation-free from any thread. Readers see each counter
- * exactly; counters read while requests are recorded may be a request apart from each other.
+ * <p>{@link #record} is lock-free and, once a counter has spread its cells under contention,
+ * allocation-free from any thread ({@link LongAdder}s, so that threads on different cores do not
+ * fight over one cache line). Readers see each counter exactly; counters read while requests are
+ * recorded may be a request apart from each other.
  */
 public final class BucketCounts {
     private final long[] bounds;
-    private final AtomicLongArray counts;
+    private final LongAdder[] counts;
     private final LongAdder sum = new LongAdder();
 
     /** @param bounds upper bounds, ascending, inclusive (a value equal to a bound counts in it) */
     public BucketCounts(long[] bounds) {
         this.bounds = bounds;
-        this.counts = new AtomicLongArray(bounds.length + 1);
+        this.counts = new LongAdder[bounds.length + 1];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
     }
 
     public void record(long value) {
         long v = Math.max(0, value);
-        counts.incrementAndGet(bucketOf(v));
+        counts[bucketOf(v)].increment();
         sum.add(v);
     }
 
@@ -45,10 +49,10 @@ public final class BucketCounts {
 
     /** Cumulative counts per bound, then the total (the {@code +Inf} bucket, which is the count). */
     public long[] cumulativeCounts() {
-        long[] cumulative = new long[counts.length()];
+        long[] cumulative = new long[counts.length];
         long running = 0;
         for (int i = 0; i < cumulative.length; i++) {
-            running += counts.get(i);
+            running += counts[i].sum();
             cumulative[i] = running;
         }
         return cumulative;

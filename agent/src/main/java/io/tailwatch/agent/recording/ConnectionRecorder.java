@@ -38,9 +38,9 @@ public final class ConnectionRecorder {
     }
 
     void harvest() {
-        setup.harvest();
-        lifetime.harvest();
-        requests.harvest();
+        setup.harvest(null);
+        lifetime.harvest(null);
+        requests.harvest(null);
     }
 
     public long acceptedCount() {

@@ -63,10 +63,10 @@ public final class HttpServerRecorder {
 
     void harvest(long nowNanos) {
         durationWindow.advance(nowNanos);
-        durationWindow.add(durations.harvest());
+        durations.harvest(durationWindow);
         queueWindow.advance(nowNanos);
-        queueWindow.add(queue.harvest());
-        allocated.harvest();
+        queue.harvest(queueWindow);
+        allocated.harvest(null);
     }
 
     public RequestSeriesTable series() {
