@@ -95,6 +95,9 @@ abstract class AbstractHttpServerIT {
         assertEquals(connections, during.sum("tailwatch_connection_setup_seconds_count") - before.sum("tailwatch_connection_setup_seconds_count"),
                 "one setup time per connection");
         assertEquals(before.sum("tailwatch_connections_open") + connections, during.sum("tailwatch_connections_open"));
+        assertDelta(before, during, "tailwatch_http_server_request_queue_seconds_count", l -> true, connections * perConnection);
+        // Allocation is recorded when the handling thread's task returns, a moment after the response.
+        awaitDelta(before, "tailwatch_http_server_request_allocated_bytes_count", l -> true, connections * perConnection);
         for (RawHttpClient client : clients) {
             client.close();
         }

@@ -26,7 +26,6 @@ public final class JdkHttpConnection {
 
     private long arrivedNanos;
     private long workerStartNanos;
-    private boolean handledInThisRun;
     private boolean inFlight;
     private int methodIndex;
     private long requestBodyBytes;
@@ -50,10 +49,13 @@ public final class JdkHttpConnection {
         arrivedNanos = nowNanos;
     }
 
-    /** Worker thread: the exchange task starts. */
+    /**
+     * Worker thread: the exchange task starts. The next request's task can start on another worker
+     * before this task has returned, so nothing per task is kept here beyond this timestamp, which
+     * is only read while this task's request is being read.
+     */
     void workerStarted(long nowNanos) {
         workerStartNanos = nowNanos;
-        handledInThisRun = false;
     }
 
     /** Worker thread: the request line and headers were read and a handler is about to run. */
@@ -76,7 +78,6 @@ public final class JdkHttpConnection {
     }
 
     private void startRequest() {
-        handledInThisRun = true;
         if (!setupRecorded) {
             setupRecorded = true;
             connections.firstRequest(arrivedNanos - openedNanos);
@@ -110,13 +111,17 @@ public final class JdkHttpConnection {
         }
     }
 
-    /** Worker thread: the exchange task ended, normally or with {@code error}. */
-    void workerFinished(long allocatedBytes, Throwable error, long nowNanos) {
+    /**
+     * Worker thread: the exchange task ended, normally or with {@code error}.
+     *
+     * @param handledRequest whether this task read a request (rather than a connection's end)
+     */
+    void workerFinished(long allocatedBytes, boolean handledRequest, Throwable error, long nowNanos) {
         if (error != null) {
             handlerThrew(error);
             failInFlight(nowNanos);
         }
-        if (handledInThisRun && allocatedBytes >= 0) {
+        if (handledRequest && allocatedBytes >= 0) {
             http.recordAllocation(allocatedBytes);
         }
     }

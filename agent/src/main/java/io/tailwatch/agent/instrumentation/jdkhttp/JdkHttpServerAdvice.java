@@ -45,8 +45,9 @@ final class JdkHttpServerAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.FieldValue("connection") Object connection, @Advice.Enter long allocatedAtStart,
+                         @Advice.FieldValue("tx") Object exchange, @Advice.FieldValue("rejected") boolean rejected,
                          @Advice.Thrown Throwable error) {
-            JdkHttpServerHooks.exchangeTaskEnded(connection, allocatedAtStart, error);
+            JdkHttpServerHooks.exchangeTaskEnded(connection, allocatedAtStart, exchange, rejected, error);
         }
     }
 

@@ -52,14 +52,19 @@ public final class JdkHttpServerHooks {
         return ThreadAllocation.currentThreadAllocatedBytes();
     }
 
-    public static void exchangeTaskEnded(Object httpConnection, long allocatedAtStart, Throwable error) {
+    /**
+     * @param exchange the task's exchange, null if the task read no request
+     * @param rejected whether the server answered the request itself
+     */
+    public static void exchangeTaskEnded(Object httpConnection, long allocatedAtStart, Object exchange, boolean rejected,
+                                         Throwable error) {
         JdkHttpConnection c = ofConnection(httpConnection);
         if (c == null) {
             return;
         }
         try {
             long allocated = allocatedAtStart < 0 ? -1 : ThreadAllocation.currentThreadAllocatedBytes() - allocatedAtStart;
-            c.workerFinished(allocated, error, System.nanoTime());
+            c.workerFinished(allocated, exchange != null || rejected, error, System.nanoTime());
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);
         }

@@ -60,7 +60,7 @@ class JdkHttpConnectionTest {
         c.responseStatus(status);
         c.responseBodyWritten(bodyBytes);
         c.responseFinished(finished);
-        c.workerFinished(100, null, finished + 10);
+        c.workerFinished(100, true, null, finished + 10);
     }
 
     @Test
@@ -75,7 +75,7 @@ class JdkHttpConnectionTest {
         c.responseBodyWritten(8);
         c.responseFinished(9000);
         assertEquals(0, recording.http().active());
-        c.workerFinished(2048, null, 9100);
+        c.workerFinished(2048, true, null, 9100);
 
         RequestSeries s = only();
         assertEquals("GET", s.method());
@@ -184,7 +184,7 @@ class JdkHttpConnectionTest {
         c.requestArrived(1000);
         c.workerStarted(2000);
         c.requestParsed("GET", -1);
-        c.workerFinished(500, new OutOfMemoryError(), 7000);
+        c.workerFinished(500, true, new OutOfMemoryError(), 7000);
         assertEquals(0, recording.http().active());
         c.closed(8000);
 
@@ -214,7 +214,7 @@ class JdkHttpConnectionTest {
         JdkHttpConnection c = open(0);
         request(c, 1000, 1000, "GET", -1, 200, 1, 2000);
         c.handlerThrew(new IllegalStateException());
-        c.workerFinished(10, new IllegalStateException(), 2500);
+        c.workerFinished(10, true, new IllegalStateException(), 2500);
         c.closed(3000);
         RequestSeries s = only();
         assertNull(s.errorType());
@@ -259,7 +259,7 @@ class JdkHttpConnectionTest {
         c.workerStarted(1200);
         c.rejected(404, "GET /x HTTP/1.1", 1500);
         assertEquals(0, recording.http().active());
-        c.workerFinished(64, null, 1600);
+        c.workerFinished(64, true, null, 1600);
         c.closed(1700);
 
         RequestSeries s = only();
@@ -312,21 +312,44 @@ class JdkHttpConnectionTest {
         JdkHttpConnection c = open(0);
         c.requestArrived(1000);
         c.workerStarted(1000);
-        c.workerFinished(999, null, 1100);      // a run that read nothing
+        c.workerFinished(999, false, null, 1100);      // a run that read nothing
         series();
         assertEquals(0, count(recording.http().allocated()));
 
         request(c, 2000, 2000, "GET", -1, 200, 0, 3000); // records 100 bytes
         c.workerStarted(4000);
-        c.workerFinished(777, null, 4100);      // again nothing handled in this run
+        c.workerFinished(777, false, null, 4100);      // again nothing handled in this run
         c.workerStarted(5000);
         c.requestParsed("GET", -1);
         c.responseStatus(200);
         c.responseFinished(5500);
-        c.workerFinished(-1, null, 5600);       // not measured
+        c.workerFinished(-1, true, null, 5600);       // not measured
         series();
         assertEquals(1, count(recording.http().allocated()));
         assertEquals(100, recording.http().allocated().sum());
+    }
+
+    @Test
+    void theNextRequestsTaskStartingFirstDoesNotLoseThisTasksAllocation() {
+        JdkHttpConnection c = open(0);
+        c.requestArrived(1000);
+        c.workerStarted(1100);
+        c.requestParsed("GET", -1);
+        c.responseStatus(200);
+        c.responseFinished(2000);
+        // Keep-alive: the dispatcher already hands the next request to another worker...
+        c.requestArrived(2100);
+        c.workerStarted(2200);
+        // ...before the first task returns.
+        c.workerFinished(300, true, null, 2300);
+        c.requestParsed("GET", -1);
+        c.responseStatus(200);
+        c.responseFinished(3000);
+        c.workerFinished(400, true, null, 3100);
+        recording.harvest();
+        assertEquals(2, count(recording.http().allocated()));
+        assertEquals(700, recording.http().allocated().sum());
+        assertEquals(100 + 100, recording.http().queue().sum());
     }
 
     @Test

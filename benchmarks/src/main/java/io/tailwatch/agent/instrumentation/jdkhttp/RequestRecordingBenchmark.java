@@ -94,7 +94,7 @@ public class RequestRecordingBenchmark {
         c.responseFinished(System.nanoTime());                               // responseFinished
         long allocated = allocatedAtStart < 0 ? -1                           // exchangeTaskEnded
                 : ThreadAllocation.currentThreadAllocatedBytes() - allocatedAtStart;
-        c.workerFinished(allocated, null, System.nanoTime());
+        c.workerFinished(allocated, true, null, System.nanoTime());
     }
 
     /** The series lookup (method x status, no exception) and the recording of one finished request. */
