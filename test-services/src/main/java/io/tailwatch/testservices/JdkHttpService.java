@@ -2,12 +2,21 @@ package io.tailwatch.testservices;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A service on the JDK's own HTTP server, written as applications write it (handlers as lambdas),
  * with one handler per behaviour the agent must measure. Usage: {@code JdkHttpService PORT [WORKERS]}
- * (port 0 picks a free port; workers 0 runs handlers on the dispatcher thread). Prints
+ * (port 0 picks a free port; workers 0 runs handlers on the dispatcher thread). With
+ * {@code -Dtls.keystore=FILE -Dtls.password=PW} (PKCS12) it serves HTTPS instead. Prints
  * {@code LISTENING <port>} when ready.
  */
 public final class JdkHttpService {
@@ -32,7 +42,7 @@ public final class JdkHttpService {
 
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        HttpServer server = createServer(new InetSocketAddress("127.0.0.1", port));
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "async-completer");
             t.setDaemon(true);
@@ -83,6 +93,25 @@ public final class JdkHttpService {
         server.start();
         System.out.println("LISTENING " + server.getAddress().getPort());
         System.out.flush();
+    }
+
+    private static HttpServer createServer(InetSocketAddress address) throws Exception {
+        String keystore = System.getProperty("tls.keystore");
+        if (keystore == null) {
+            return HttpServer.create(address, 1024);
+        }
+        char[] password = System.getProperty("tls.password", "").toCharArray();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(keystore))) {
+            keys.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, password);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(address, 1024);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return https;
     }
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
