@@ -85,9 +85,9 @@ final class ForkedService implements AutoCloseable {
         return new ForkedService(builder.start());
     }
 
-    /** The JDK HTTP test service on a free port, with the agent's endpoint on a free loopback port. */
-    static ForkedService jdkHttpService(Path jdk, int workers) throws IOException {
-        return start(jdk, List.of(), "port=0,host=127.0.0.1", List.of(), "io.tailwatch.testservices.JdkHttpService",
+    /** The JDK HTTP test service on a free port. */
+    static ForkedService jdkHttpService(Path jdk, int workers, String agentArgs) throws IOException {
+        return start(jdk, List.of(), agentArgs, List.of(), "io.tailwatch.testservices.JdkHttpService",
                 "0", Integer.toString(workers));
     }
 

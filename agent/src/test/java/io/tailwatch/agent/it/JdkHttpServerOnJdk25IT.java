@@ -5,8 +5,8 @@ import java.io.IOException;
 /** The JDK's own HTTP server, on JDK 25. */
 class JdkHttpServerOnJdk25IT extends AbstractHttpServerIT {
     @Override
-    ForkedService startService(int workers) throws IOException {
-        return ForkedService.jdkHttpService(ForkedService.jdk("tailwatch.test.jdk25"), workers);
+    ForkedService startService(int workers, String agentArgs) throws IOException {
+        return ForkedService.jdkHttpService(ForkedService.jdk("tailwatch.test.jdk25"), workers, agentArgs);
     }
 
     @Override
