@@ -7,6 +7,7 @@ import io.tailwatch.agent.recording.HttpServerRecorder;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.RequestSeries;
 import io.tailwatch.agent.recording.SlidingWindow;
+import io.tailwatch.agent.recording.WorkerPools;
 import io.tailwatch.agent.system.ProcFiles;
 import org.HdrHistogram.Histogram;
 
@@ -53,6 +54,7 @@ final class AgentCollector extends Collector {
             writeHttp(out, r.http());
             writeConnections(out, r.connections());
         });
+        writePools(out, recording.pools().read());
         SampleWriter.Family errors = out.family("tailwatch_agent_errors", Type.COUNTER,
                 "Internal errors of the agent, by component; each one left the application running.");
         for (Map.Entry<String, Long> e : AgentErrors.counts().entrySet()) {
@@ -97,6 +99,22 @@ final class AgentCollector extends Collector {
         out.family("tailwatch_http_server_series_overflow", Type.COUNTER,
                         "Requests recorded in the overflow series because the label-set cap (max.series) was reached.")
                 .sample("tailwatch_http_server_series_overflow_total", http.series().overflowedRequests());
+    }
+
+    private static void writePools(SampleWriter out, List<WorkerPools.Reading> pools) {
+        SampleWriter.Family busy = out.family("tailwatch_http_server_pool_busy_threads", Type.GAUGE,
+                "Threads of a server's worker pool running a task now.");
+        SampleWriter.Family max = out.family("tailwatch_http_server_pool_max_threads", Type.GAUGE,
+                "Most threads a server's worker pool may have.");
+        SampleWriter.Family queued = out.family("tailwatch_http_server_pool_queued_tasks", Type.GAUGE,
+                "Tasks waiting in a server's worker pool queue for a thread.");
+        List<String> names = List.of("server", "server_port");
+        for (WorkerPools.Reading pool : pools) {
+            List<String> values = List.of(pool.server, Integer.toString(pool.port));
+            busy.sample("tailwatch_http_server_pool_busy_threads", names, values, pool.busy);
+            max.sample("tailwatch_http_server_pool_max_threads", names, values, pool.max);
+            queued.sample("tailwatch_http_server_pool_queued_tasks", names, values, pool.queued);
+        }
     }
 
     private static void labels(RequestSeries s, List<String> names, List<String> values) {

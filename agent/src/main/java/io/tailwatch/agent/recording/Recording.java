@@ -15,6 +15,7 @@ public final class Recording {
 
     private final HttpServerRecorder http;
     private final ConnectionRecorder connections = new ConnectionRecorder();
+    private final WorkerPools pools = new WorkerPools();
     private final Object harvestLock = new Object();
 
     /** @param durationBoundsNanos bucket bounds of the request-duration histograms, ascending */
@@ -36,6 +37,10 @@ public final class Recording {
 
     public ConnectionRecorder connections() {
         return connections;
+    }
+
+    public WorkerPools pools() {
+        return pools;
     }
 
     /** Harvests now; called by the agent's timer so that sliding windows advance without scrapes. */

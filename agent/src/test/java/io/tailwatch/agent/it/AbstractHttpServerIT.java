@@ -271,6 +271,44 @@ abstract class AbstractHttpServerIT {
     }
 
     @Test
+    void workerPoolIsReadAtScrapeTime() throws Exception {
+        Predicate<Map<String, String>> thisServer = l -> Integer.toString(port).equals(l.get("server_port"));
+        assertEquals(8, scrape().sum("tailwatch_http_server_pool_max_threads", thisServer), "the service's pool of 8");
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<RawHttpClient.Response>> slow = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                slow.add(clients.submit(() -> {
+                    try (RawHttpClient client = new RawHttpClient(port)) {
+                        return client.get("/sleep?ms=1500", true);
+                    }
+                }));
+            }
+            awaitValue("tailwatch_http_server_pool_busy_threads", thisServer, 4);
+            for (Future<RawHttpClient.Response> f : slow) {
+                assertEquals(200, f.get().status);
+            }
+            awaitValue("tailwatch_http_server_pool_busy_threads", thisServer, 0);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Scrapes until the gauge reads {@code expected}; fails after 20 s. */
+    private void awaitValue(String name, Predicate<Map<String, String>> filter, double expected) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        double value;
+        do {
+            value = scrape().sum(name, filter);
+            if (value == expected) {
+                return;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        fail(name + " is " + value + ", expected " + expected);
+    }
+
+    @Test
     void agentPrintsOneLineAndLeavesTheServersConfigurationToTheApplication() {
         List<String> lines = service.stderr();
         assertEquals(1, lines.size(), "standard error holds the agent's start line and nothing else (no JVM warning): " + lines);

@@ -11,6 +11,22 @@ final class JdkHttpServerAdvice {
     private JdkHttpServerAdvice() {
     }
 
+    /** {@code ServerImpl.start()}: the server has its executor (the application's, or the default). */
+    static final class ServerStarted {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("executor") Object executor, @Advice.FieldValue("schan") Object listenChannel) {
+            JdkHttpServerHooks.serverStarted(executor, listenChannel);
+        }
+    }
+
+    /** {@code ServerImpl.stop(int)}. */
+    static final class ServerStopped {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("executor") Object executor) {
+            JdkHttpServerHooks.serverStopped(executor);
+        }
+    }
+
     /** {@code HttpConnection()}: a connection was accepted. */
     static final class ConnectionCreated {
         @Advice.OnMethodExit(suppress = Throwable.class)

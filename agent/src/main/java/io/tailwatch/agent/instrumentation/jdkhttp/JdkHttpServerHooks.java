@@ -4,6 +4,9 @@ import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.ThreadAllocation;
 
+import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.ThreadPoolExecutor;
+
 /**
  * What the JDK HTTP server advice calls: each method takes the server's own objects as
  * {@code Object}, finds the {@link JdkHttpConnection} through the accessors the instrumentation
@@ -32,6 +35,30 @@ public final class JdkHttpServerHooks {
             } catch (Throwable t) {
                 AgentErrors.record(COMPONENT, t);
             }
+        }
+    }
+
+    /** {@code ServerImpl.start()} returned: its executor is final from now on. */
+    public static void serverStarted(Object executor, Object listenChannel) {
+        try {
+            Recording r = Recording.current();
+            if (r != null && executor instanceof ThreadPoolExecutor) {
+                int port = -1;
+                if (listenChannel instanceof ServerSocketChannel) {
+                    port = ((ServerSocketChannel) listenChannel).socket().getLocalPort();
+                }
+                r.pools().register(COMPONENT, port, (ThreadPoolExecutor) executor);
+            }
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /** {@code ServerImpl.stop(int)} was called. */
+    public static void serverStopped(Object executor) {
+        Recording r = Recording.current();
+        if (r != null && executor instanceof ThreadPoolExecutor) {
+            r.pools().unregister((ThreadPoolExecutor) executor);
         }
     }
 

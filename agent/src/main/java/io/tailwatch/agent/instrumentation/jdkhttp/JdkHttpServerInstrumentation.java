@@ -40,6 +40,10 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
     @Override
     public AgentBuilder extend(AgentBuilder agent) {
         return agent
+                .type(named(PKG + "ServerImpl"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStarted.class).on(named("start").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStopped.class).on(named("stop").and(takesArguments(int.class)))))
                 .type(named(PKG + "HttpConnection"))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(CONNECTION_FIELD, JdkHttpConnection.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
