@@ -5,8 +5,8 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 
 /**
  * Creates {@link Advice} from the agent's advice classes, reading their class files from the agent
- * jar: Byte Buddy reads advice bytes rather than loaded classes, and the bootstrap class loader
- * that defined them does not serve them as resources.
+ * jar: Byte Buddy inlines advice from its bytes, and reading them from the jar does not depend on
+ * the class loader that loaded the agent serving its classes as resources.
  */
 public final class AdviceFactory {
     private static volatile ClassFileLocator locator = ClassFileLocator.ForClassLoader.ofSystemLoader();

@@ -29,8 +29,8 @@ public final class Instrumentations {
     }
 
     /**
-     * @param agentClasses where the advice classes' bytes are read from: the agent jar, since the
-     *                     bootstrap loader that defined them does not hand out their class files
+     * @param agentClasses where the advice classes' bytes are read from: the agent jar itself, so
+     *                     that it does not matter which class loader the agent was loaded by
      */
     public static void install(Instrumentation instrumentation, ClassFileLocator agentClasses) {
         AdviceFactory.use(agentClasses);

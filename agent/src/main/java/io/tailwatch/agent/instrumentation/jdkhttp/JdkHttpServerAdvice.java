@@ -5,7 +5,7 @@ import net.bytebuddy.asm.Advice;
 /**
  * The advice woven into {@code sun.net.httpserver}: each piece hands the server's objects to
  * {@link JdkHttpServerHooks} and does nothing else. Inlined into JDK classes, it can only call
- * classes on the bootstrap class path, where the agent puts itself.
+ * classes of the bootstrap class loader, where the agent defines them (see BootstrapClassSet).
  */
 final class JdkHttpServerAdvice {
     private JdkHttpServerAdvice() {
