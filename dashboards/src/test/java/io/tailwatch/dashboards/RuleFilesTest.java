@@ -208,7 +208,7 @@ class RuleFilesTest {
     }
 
     /** Metric names in backquotes in the first column of the Metrics table of the project README. */
-    private static Set<String> readmeMetrics() throws IOException {
+    static Set<String> readmeMetrics() throws IOException {
         Path readme = Tools.DIR.getParent().resolve("README.md");
         Set<String> names = new TreeSet<>();
         boolean inMetrics = false;

@@ -83,7 +83,7 @@ final class Tools {
         return run(workDir, "amtool", "prometheus-alertmanager", args);
     }
 
-    private static Path findOnPath(String tool) {
+    static Path findOnPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
