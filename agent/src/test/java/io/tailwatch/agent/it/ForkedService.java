@@ -73,7 +73,8 @@ final class ForkedService implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
         command.add("-cp");
-        command.add(servicesJar().toString());
+        // The services' jar and their own libraries, as an application is shipped.
+        command.add(servicesJar() + File.pathSeparator + servicesJar().resolveSibling("lib") + File.separator + "*");
         command.add(mainClass);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File(System.getProperty("java.io.tmpdir")));
