@@ -1,5 +1,7 @@
 package io.tailwatch.dashboards;
 
+import io.tailwatch.testsupport.RawHttpClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -448,7 +450,7 @@ class EndToEndIT {
             int offset = t;
             futures.add(pool.submit(() -> {
                 long period = TimeUnit.SECONDS.toNanos(1) / 150;
-                LoadClient client = null;
+                RawHttpClient client = null;
                 try {
                     for (long i = 0; System.nanoTime() < end; i++) {
                         pace(start, i, period);
@@ -456,10 +458,10 @@ class EndToEndIT {
                             if (client != null) {
                                 client.close();
                             }
-                            client = new LoadClient(servicePort);
+                            client = new RawHttpClient(servicePort);
                         }
                         String path = cycle[(int) ((i + offset) % cycle.length)];
-                        int status = path.equals("/echo") ? client.send("POST", path, body, false) : client.get(path, false);
+                        int status = (path.equals("/echo") ? client.send("POST", path, body, false) : client.get(path, false)).status;
                         statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
                     }
                 } finally {
@@ -474,8 +476,8 @@ class EndToEndIT {
             long period = TimeUnit.SECONDS.toNanos(1) / 50;
             for (long i = 0; System.nanoTime() < end; i++) {
                 pace(start, i, period);
-                try (LoadClient client = new LoadClient(servicePort)) {
-                    int status = client.get(i % 10 == 9 ? "/throw" : "/hello", true);
+                try (RawHttpClient client = new RawHttpClient(servicePort)) {
+                    int status = client.get(i % 10 == 9 ? "/throw" : "/hello", true).status;
                     statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
                 }
             }
@@ -495,9 +497,9 @@ class EndToEndIT {
     /** GET {@code path} on keep-alive connections of {@code perConnection} requests until stopped or {@code cap} requests in all. */
     private Void loop(AtomicBoolean stop, AtomicLong count, long cap, String path, int perConnection) throws IOException {
         while (!stop.get() && count.get() < cap) {
-            try (LoadClient client = new LoadClient(servicePort)) {
+            try (RawHttpClient client = new RawHttpClient(servicePort)) {
                 for (int i = 0; i < perConnection && !stop.get() && count.incrementAndGet() <= cap; i++) {
-                    int status = client.get(path, false);
+                    int status = client.get(path, false).status;
                     if (status != 200) {
                         throw new AssertionError(path + " answered " + status);
                     }

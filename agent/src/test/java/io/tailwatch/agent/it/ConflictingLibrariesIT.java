@@ -1,5 +1,7 @@
 package io.tailwatch.agent.it;
 
+import io.tailwatch.testsupport.RawHttpClient;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.tailwatch.agent.it;
+package io.tailwatch.testsupport;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,13 +15,13 @@ import java.util.Locale;
  * connections it made and how many requests each carried, and measures each request's latency as a
  * client sees it (from writing the request to reading the last byte of the response).
  */
-final class RawHttpClient implements Closeable {
+public final class RawHttpClient implements Closeable {
     /** A response; {@code status} is -1 when the server closed the connection without answering. */
-    static final class Response {
-        final int status;
-        final byte[] body;
-        final long nanos;
-        final boolean closed;
+    public static final class Response {
+        public final int status;
+        public final byte[] body;
+        public final long nanos;
+        public final boolean closed;
 
         Response(int status, byte[] body, long nanos, boolean closed) {
             this.status = status;
@@ -34,8 +34,9 @@ final class RawHttpClient implements Closeable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private boolean closedByServer;
 
-    RawHttpClient(int port) throws IOException {
+    public RawHttpClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(30_000);
@@ -43,11 +44,23 @@ final class RawHttpClient implements Closeable {
         out = socket.getOutputStream();
     }
 
-    Response get(String path, boolean close) throws IOException {
+    public Response get(String path, boolean close) throws IOException {
         return send("GET", path, null, close);
     }
 
-    Response send(String method, String path, byte[] body, boolean close) throws IOException {
+    /** Sends one request and reads its whole response; see {@link Response#status} for a connection closed instead. */
+    public Response send(String method, String path, byte[] body, boolean close) throws IOException {
+        Response response = exchange(method, path, body, close);
+        closedByServer |= response.closed;
+        return response;
+    }
+
+    /** True once a response said the connection closes, or the server closed it. */
+    public boolean isClosed() {
+        return closedByServer;
+    }
+
+    private Response exchange(String method, String path, byte[] body, boolean close) throws IOException {
         StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\n");
