@@ -7,6 +7,7 @@ import java.lang.instrument.Instrumentation;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
@@ -40,13 +41,20 @@ public final class TailwatchAgent {
             Map<String, byte[]> bootstrapClasses;
             try (JarFile jarFile = new JarFile(jar)) {
                 version = jarFile.getManifest().getMainAttributes().getValue("Implementation-Version");
-                bootstrapClasses = BootstrapClassSet.compute(name -> read(jarFile, name + ".class"));
+                bootstrapClasses = BootstrapClassSet.compute(classNames(jarFile), name -> read(jarFile, name + ".class"));
             }
             defineInBootstrapLoader(instrumentation, jar, bootstrapClasses);
             AgentBootstrap.start(agentArgs, instrumentation, version == null ? "dev" : version, jar.getPath());
         } catch (Throwable t) {
             System.err.println("tailwatch: agent disabled, the application runs unmeasured: " + t);
         }
+    }
+
+    private static List<String> classNames(JarFile jar) {
+        List<String> names = new ArrayList<>();
+        jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class"))
+                .forEach(n -> names.add(n.substring(0, n.length() - ".class".length())));
+        return names;
     }
 
     private static byte[] read(JarFile jar, String entry) {

@@ -31,13 +31,15 @@ class BootstrapClassSetTest {
         }
     }
 
-    private static List<String> allClasses() throws IOException {
+    private static List<String> allClasses() {
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.walk(CLASSES)) {
             files.filter(f -> f.toString().endsWith(".class")).forEach(f -> {
                 String rel = CLASSES.relativize(f).toString();
                 names.add(rel.substring(0, rel.length() - ".class".length()));
             });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return names;
     }
@@ -49,7 +51,7 @@ class BootstrapClassSetTest {
 
     @Test
     void everyAgentClassThatAdviceCallsIsInTheBootstrapSet() throws IOException {
-        Set<String> bootstrap = BootstrapClassSet.compute(BootstrapClassSetTest::bytes).keySet();
+        Set<String> bootstrap = BootstrapClassSet.compute(allClasses(), BootstrapClassSetTest::bytes).keySet();
         Set<String> advice = new HashSet<>();
         for (String name : allClasses()) {
             if (isAdvice(name)) {
@@ -72,7 +74,7 @@ class BootstrapClassSetTest {
 
     @Test
     void theSetHoldsTheRecordersAndNothingOfTheInstallingSide() {
-        Set<String> bootstrap = BootstrapClassSet.compute(BootstrapClassSetTest::bytes).keySet();
+        Set<String> bootstrap = BootstrapClassSet.compute(allClasses(), BootstrapClassSetTest::bytes).keySet();
         assertTrue(bootstrap.contains("io/tailwatch/agent/recording/Recording"));
         assertTrue(bootstrap.contains("io/tailwatch/agent/instrumentation/jdkhttp/JdkHttpConnection"));
         assertTrue(bootstrap.contains("io/tailwatch/agent/instrumentation/jdkhttp/ConnectionAccess"));
@@ -84,8 +86,30 @@ class BootstrapClassSetTest {
     }
 
     @Test
+    void everyHooksClassIsARootAndTheSetNamesOnlyJdkAndAgentClasses() {
+        Set<String> bootstrap = BootstrapClassSet.compute(allClasses(), BootstrapClassSetTest::bytes).keySet();
+        for (String name : allClasses()) {
+            if (name.startsWith("io/tailwatch/agent/instrumentation/") && name.endsWith("Hooks")) {
+                assertTrue(bootstrap.contains(name), name + " is a root");
+            }
+        }
+        Set<String> foreign = new TreeSet<>();
+        for (String name : bootstrap) {
+            for (String reference : ClassFile.parse(bytes(name)).referencedClasses()) {
+                boolean jdk = reference.startsWith("java/") || reference.startsWith("javax/") || reference.startsWith("jdk/")
+                        || reference.startsWith("sun/") || reference.startsWith("com/sun/");
+                if (!jdk && !reference.startsWith("io/tailwatch/") && !reference.startsWith("org/HdrHistogram/")) {
+                    foreign.add(reference + " (named by " + name + ")");
+                }
+            }
+        }
+        // The bootstrap loader sees only the JDK: a library's types belong in the inlined advice.
+        assertEquals(Set.of(), foreign);
+    }
+
+    @Test
     void supertypesComeBeforeTheirSubtypes() {
-        List<String> order = new ArrayList<>(BootstrapClassSet.compute(BootstrapClassSetTest::bytes).keySet());
+        List<String> order = new ArrayList<>(BootstrapClassSet.compute(allClasses(), BootstrapClassSetTest::bytes).keySet());
         for (String name : order) {
             for (String superType : ClassFile.parse(bytes(name)).superTypes()) {
                 if (order.contains(superType)) {
@@ -102,7 +126,7 @@ class BootstrapClassSetTest {
         assertTrue(hooks.referencedClasses().contains("io/tailwatch/agent/instrumentation/jdkhttp/JdkHttpConnection"));
         ClassFile connection = ClassFile.parse(bytes("io/tailwatch/agent/recording/RequestSeriesTable"));
         assertTrue(connection.referencedClasses().contains("java/util/concurrent/atomic/AtomicReferenceArray"));
-        Map<String, byte[]> none = BootstrapClassSet.compute(n -> null);
+        Map<String, byte[]> none = BootstrapClassSet.compute(List.of("io/tailwatch/agent/instrumentation/x/XHooks"), n -> null);
         assertTrue(none.isEmpty());
     }
 }

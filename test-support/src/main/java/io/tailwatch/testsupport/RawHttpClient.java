@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -60,7 +62,26 @@ public final class RawHttpClient implements Closeable {
         return closedByServer;
     }
 
-    private Response exchange(String method, String path, byte[] body, boolean close) throws IOException {
+    /**
+     * HTTP/1.1 pipelining: writes a GET for each path in one go, then reads the responses in order.
+     * Latencies are measured from that one write.
+     */
+    public List<Response> pipeline(List<String> paths) throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (String path : paths) {
+            all.append(requestHead("GET", path, null, false));
+        }
+        long start = System.nanoTime();
+        out.write(all.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        List<Response> responses = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            responses.add(readResponse("GET", false, start));
+        }
+        return responses;
+    }
+
+    private static String requestHead(String method, String path, byte[] body, boolean close) {
         StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\n");
@@ -70,13 +91,20 @@ public final class RawHttpClient implements Closeable {
         if (close) {
             head.append("Connection: close\r\n");
         }
-        head.append("\r\n");
+        return head.append("\r\n").toString();
+    }
+
+    private Response exchange(String method, String path, byte[] body, boolean close) throws IOException {
         long start = System.nanoTime();
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(requestHead(method, path, body, close).getBytes(StandardCharsets.ISO_8859_1));
         if (body != null) {
             out.write(body);
         }
         out.flush();
+        return readResponse(method, close, start);
+    }
+
+    private Response readResponse(String method, boolean close, long start) throws IOException {
         String statusLine = readLine();
         if (statusLine == null) {
             return new Response(-1, new byte[0], System.nanoTime() - start, true);

@@ -1,5 +1,8 @@
 package io.tailwatch.agent.it;
 
+import io.tailwatch.testsupport.ForkedService;
+import io.tailwatch.testsupport.MetricsScrape;
+
 import io.tailwatch.testsupport.RawHttpClient;
 
 import org.junit.jupiter.api.Test;

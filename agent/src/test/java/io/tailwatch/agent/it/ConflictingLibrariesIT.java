@@ -1,5 +1,9 @@
 package io.tailwatch.agent.it;
 
+import io.tailwatch.testsupport.ForkedService;
+import io.tailwatch.testsupport.MetricsScrape;
+import io.tailwatch.testsupport.AbstractHttpServerIT;
+
 import io.tailwatch.testsupport.RawHttpClient;
 
 import org.junit.jupiter.api.Test;
@@ -7,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static io.tailwatch.agent.it.MetricsScrape.labelsExactly;
+import static io.tailwatch.testsupport.MetricsScrape.labelsExactly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

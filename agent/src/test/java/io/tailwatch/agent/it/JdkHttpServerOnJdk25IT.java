@@ -1,16 +1,25 @@
 package io.tailwatch.agent.it;
 
+import io.tailwatch.testsupport.ForkedService;
+import io.tailwatch.testsupport.AbstractHttpServerIT;
+
 import java.io.IOException;
 
 /** The JDK's own HTTP server, on JDK 25. */
 class JdkHttpServerOnJdk25IT extends AbstractHttpServerIT {
     @Override
-    ForkedService startService(int workers, String agentArgs) throws IOException {
-        return ForkedService.jdkHttpService(ForkedService.jdk("tailwatch.test.jdk25"), workers, agentArgs);
+    protected ForkedService startService(int workers, String agentArgs) throws IOException {
+        return ForkedService.service(ForkedService.jdk("tailwatch.test.jdk25"), "io.tailwatch.testservices.JdkHttpService", workers, agentArgs);
     }
 
     @Override
-    int statusWhenHandlerThrows() {
+    protected int statusWhenHandlerThrows() {
         return -1;
+    }
+
+    /** The agent's own /metrics server must not initialise the JDK server's configuration before the application. */
+    @Override
+    protected void assertStartedUnchanged(ForkedService service) {
+        service.awaitStdout("SERVERCONFIG_LOADED_BEFORE_MAIN false");
     }
 }

@@ -1,12 +1,16 @@
 package io.tailwatch.agent.it;
 
+import io.tailwatch.testsupport.ForkedService;
+import io.tailwatch.testsupport.MetricsScrape;
+import io.tailwatch.testsupport.AbstractHttpServerIT;
+
 import io.tailwatch.testsupport.RawHttpClient;
 
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
-import static io.tailwatch.agent.it.MetricsScrape.labelsExactly;
+import static io.tailwatch.testsupport.MetricsScrape.labelsExactly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JdkHttpServerWithoutExecutorIT {
     @Test
     void requestsOnTheDispatcherThreadAreCountedWithoutQueueOrPool() throws Exception {
-        try (ForkedService service = ForkedService.jdkHttpService(ForkedService.jdk("tailwatch.test.jdk17"), 0,
+        try (ForkedService service = ForkedService.service(ForkedService.jdk("tailwatch.test.jdk17"), "io.tailwatch.testservices.JdkHttpService", 0,
                 "host=127.0.0.1,port=0")) {
             int port = service.servicePort();
             int metrics = service.metricsPort();

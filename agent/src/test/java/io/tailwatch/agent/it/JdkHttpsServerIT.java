@@ -1,5 +1,9 @@
 package io.tailwatch.agent.it;
 
+import io.tailwatch.testsupport.ForkedService;
+import io.tailwatch.testsupport.MetricsScrape;
+import io.tailwatch.testsupport.AbstractHttpServerIT;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.tailwatch.agent.it.MetricsScrape.labelsExactly;
+import static io.tailwatch.testsupport.MetricsScrape.labelsExactly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code HttpsServer} goes through TLS streams of its own; its requests are counted the same way. */

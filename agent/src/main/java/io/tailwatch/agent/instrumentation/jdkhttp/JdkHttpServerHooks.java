@@ -58,7 +58,7 @@ public final class JdkHttpServerHooks {
     public static void serverStopped(Object executor) {
         Recording r = Recording.current();
         if (r != null && executor instanceof ThreadPoolExecutor) {
-            r.pools().unregister((ThreadPoolExecutor) executor);
+            r.pools().unregister(executor);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.tailwatch.agent.it;
+package io.tailwatch.testsupport;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -16,10 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A service from the test-services jar, started in its own JVM with the built agent jar, exactly as
- * a user would start it. Collects its standard output and error for assertions.
+ * A test service started in its own JVM with the built agent jar, exactly as a user would start it.
+ * Collects its standard output and error for assertions.
+ *
+ * <p>Set by the build (failsafe's system properties): {@code tailwatch.agent.jar}, the service's
+ * class path {@code tailwatch.test.service.classpath}, and the JDK homes {@code tailwatch.test.jdk17}
+ * and {@code tailwatch.test.jdk25}.
  */
-final class ForkedService implements AutoCloseable {
+public final class ForkedService implements AutoCloseable {
     private static final Pattern METRICS = Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
     private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
 
@@ -33,16 +37,22 @@ final class ForkedService implements AutoCloseable {
         pump(process.getErrorStream(), stderr);
     }
 
-    static Path agentJar() {
+    public static Path agentJar() {
         return existing("tailwatch.agent.jar");
     }
 
-    static Path servicesJar() {
-        return existing("tailwatch.test.services.jar");
+    /** The class path of the services under test: their own classes and libraries, as an application ships them. */
+    public static String serviceClassPath() {
+        String value = System.getProperty("tailwatch.test.service.classpath");
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property tailwatch.test.service.classpath is not set"
+                    + " (run through mvn verify, which sets it)");
+        }
+        return value;
     }
 
     /** The JDK home named by a system property; a missing JDK fails the test, it does not skip it. */
-    static Path jdk(String property) {
+    public static Path jdk(String property) {
         Path home = existing(property);
         if (!Files.isExecutable(home.resolve("bin/java"))) {
             throw new IllegalStateException(property + "=" + home + " has no bin/java");
@@ -63,8 +73,8 @@ final class ForkedService implements AutoCloseable {
      * @param jvmOptions  options before {@code -javaagent}, such as {@code -Dtailwatch.port=...}
      * @param agentArgs   the agent argument string, or null for none
      */
-    static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> environment,
-                               String mainClass, String... args) throws IOException {
+    public static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> environment,
+                                      String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(jdk.resolve("bin/java").toString());
         command.add("-Xmx256m");
@@ -73,8 +83,7 @@ final class ForkedService implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
         command.add("-cp");
-        // The services' jar and their own libraries, as an application is shipped.
-        command.add(servicesJar() + File.pathSeparator + servicesJar().resolveSibling("lib") + File.separator + "*");
+        command.add(serviceClassPath());
         command.add(mainClass);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File(System.getProperty("java.io.tmpdir")));
@@ -86,10 +95,12 @@ final class ForkedService implements AutoCloseable {
         return new ForkedService(builder.start());
     }
 
-    /** The JDK HTTP test service on a free port. */
-    static ForkedService jdkHttpService(Path jdk, int workers, String agentArgs) throws IOException {
-        return start(jdk, List.of(), agentArgs, List.of(), "io.tailwatch.testservices.JdkHttpService",
-                "0", Integer.toString(workers));
+    /**
+     * A service on a free port whose main class takes the conventional arguments of the test
+     * services: the port (0 for any) and the size of its worker pool.
+     */
+    public static ForkedService service(Path jdk, String mainClass, int workers, String agentArgs) throws IOException {
+        return start(jdk, List.of(), agentArgs, List.of(), mainClass, "0", Integer.toString(workers));
     }
 
     private static void pump(java.io.InputStream stream, List<String> lines) {
@@ -107,11 +118,11 @@ final class ForkedService implements AutoCloseable {
         t.start();
     }
 
-    int servicePort() {
+    public int servicePort() {
         return Integer.parseInt(await(stdout, LISTENING, "the service's LISTENING line"));
     }
 
-    int metricsPort() {
+    public int metricsPort() {
         return Integer.parseInt(await(stderr, METRICS, "the agent's start line"));
     }
 
@@ -133,20 +144,20 @@ final class ForkedService implements AutoCloseable {
     }
 
     /** Waits until standard output has a line containing {@code text}. */
-    String awaitStdout(String text) {
+    public String awaitStdout(String text) {
         return await(stdout, Pattern.compile("(.*" + Pattern.quote(text) + ".*)"), "line with '" + text + "'");
     }
 
-    List<String> stdout() {
+    public List<String> stdout() {
         return List.copyOf(stdout);
     }
 
-    List<String> stderr() {
+    public List<String> stderr() {
         return List.copyOf(stderr);
     }
 
     /** The lines the agent printed (its own prefix), in order. */
-    List<String> agentLines() {
+    public List<String> agentLines() {
         List<String> lines = new ArrayList<>();
         for (String line : stderr) {
             if (line.startsWith("tailwatch:")) {
@@ -156,11 +167,11 @@ final class ForkedService implements AutoCloseable {
         return lines;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

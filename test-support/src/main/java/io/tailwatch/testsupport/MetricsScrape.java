@@ -1,4 +1,4 @@
-package io.tailwatch.agent.it;
+package io.tailwatch.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,14 +12,14 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /** One scrape of an agent's {@code /metrics}, parsed into samples. */
-final class MetricsScrape {
+public final class MetricsScrape {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Sample name and labels, as {@code name{a="1",b="2"}} with labels sorted. */
     private final Map<String, Double> samples = new HashMap<>();
     private final Map<String, Map<String, String>> labelsByKey = new HashMap<>();
     private final Map<String, String> nameByKey = new HashMap<>();
-    final String text;
+    public final String text;
 
     private MetricsScrape(String text) {
         this.text = text;
@@ -54,7 +54,7 @@ final class MetricsScrape {
         }
     }
 
-    static MetricsScrape of(int port) throws IOException, InterruptedException {
+    public static MetricsScrape of(int port) throws IOException, InterruptedException {
         HttpResponse<String> response = CLIENT.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -65,7 +65,7 @@ final class MetricsScrape {
     }
 
     /** The sum of all samples of {@code name} whose labels satisfy {@code filter}. */
-    double sum(String name, Predicate<Map<String, String>> filter) {
+    public double sum(String name, Predicate<Map<String, String>> filter) {
         double total = 0;
         for (Map.Entry<String, Double> e : samples.entrySet()) {
             if (nameByKey.get(e.getKey()).equals(name) && filter.test(labelsByKey.get(e.getKey()))) {
@@ -75,17 +75,17 @@ final class MetricsScrape {
         return total;
     }
 
-    double sum(String name) {
+    public double sum(String name) {
         return sum(name, labels -> true);
     }
 
     /** The value of the sample with exactly these labels, or NaN if absent. */
-    double value(String name, Map<String, String> labels) {
+    public double value(String name, Map<String, String> labels) {
         return samples.getOrDefault(name + new TreeMap<>(labels), Double.NaN);
     }
 
     /** A filter matching samples that have these labels exactly and no other label except {@code le}. */
-    static Predicate<Map<String, String>> labelsExactly(Map<String, String> wanted) {
+    public static Predicate<Map<String, String>> labelsExactly(Map<String, String> wanted) {
         return labels -> {
             Map<String, String> rest = new TreeMap<>(labels);
             rest.remove("le");

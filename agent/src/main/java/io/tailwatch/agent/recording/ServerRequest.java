@@ -1,0 +1,145 @@
+package io.tailwatch.agent.recording;
+
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * One request's measurement on an instrumented HTTP server, kept in a field the instrumentation adds
+ * to the server's own request or exchange object. Servers that recycle their request objects reuse
+ * it: {@link #begin} starts the next measurement once {@link #end} has recorded the previous one, so
+ * the request path allocates nothing.
+ *
+ * <p>Exactly once: {@link #end} records only if it moves the request from in flight to done (a
+ * compare-and-set), so a response that completes on one thread while a timeout or the connection's
+ * close ends it on another is still counted once. A {@code begin} that finds the previous
+ * measurement never ended records that one first, as failed without a status: a request the agent
+ * lost track of is still counted.
+ *
+ * <p>Threads: the fields are written by the thread that begins the request, before the volatile
+ * write of the state, and by threads the server hands the request to; {@code end} reads them after
+ * its compare-and-set. Never throws on the request path.
+ */
+public final class ServerRequest {
+    private static final int IDLE = 0;
+    private static final int IN_FLIGHT = 1;
+    private static final AtomicIntegerFieldUpdater<ServerRequest> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(ServerRequest.class, "state");
+
+    private volatile int state;
+    private HttpServerRecorder http;
+    private ServerConnection connection;
+    private long arrivalNanos;
+    private boolean handlerStarted;
+    private int methodIndex;
+    private long requestBodyBytes;
+    private int status;
+    private long responseBodyBytes;
+    private String errorClass;
+
+    /**
+     * The server holds a new request and has parsed its request line and headers.
+     *
+     * @param connection       the connection it came on, or null if the server's connections are not tracked
+     * @param arrivalNanos     when the server had the request (see {@link ServerConnection#arrival()})
+     * @param method           the request method as sent
+     * @param requestBodyBytes its Content-Length, or -1 if unknown
+     * @return false if the agent is not recording (nothing else need be called then)
+     */
+    public boolean begin(ServerConnection connection, long arrivalNanos, String method, long requestBodyBytes) {
+        Recording r = Recording.current();
+        if (r == null) {
+            return false;
+        }
+        if (state == IN_FLIGHT) {
+            end(arrivalNanos);
+        }
+        this.http = r.http();
+        this.connection = connection;
+        this.arrivalNanos = arrivalNanos;
+        this.handlerStarted = false;
+        this.methodIndex = HttpMethods.indexOf(method);
+        this.requestBodyBytes = requestBodyBytes >= 0 ? requestBodyBytes : -1;
+        this.status = 0;
+        this.responseBodyBytes = 0;
+        this.errorClass = null;
+        if (connection != null) {
+            connection.requestStarted(arrivalNanos);
+        }
+        http.requestBegan();
+        state = IN_FLIGHT;
+        return true;
+    }
+
+    /**
+     * A thread starts to handle the request: records the time it waited since its arrival. Only
+     * the first call of a request counts.
+     */
+    public void handlerStarted(long nowNanos) {
+        if (state == IN_FLIGHT && !handlerStarted) {
+            handlerStarted = true;
+            http.recordQueue(Math.max(0, nowNanos - arrivalNanos));
+        }
+    }
+
+    /** The status code of the response (the last one set before {@link #end} counts). */
+    public void status(int code) {
+        status = code;
+    }
+
+    public void responseBodyWritten(long bytes) {
+        if (bytes > 0) {
+            responseBodyBytes += bytes;
+        }
+    }
+
+    /** The handler threw; the first exception of a request becomes its {@code error_type}. */
+    public void threw(Throwable error) {
+        if (state == IN_FLIGHT && errorClass == null && error != null) {
+            errorClass = error.getClass().getName();
+        }
+    }
+
+    /**
+     * The response is complete (or the request failed): records it unless it was already recorded.
+     *
+     * @return whether this call recorded it
+     */
+    public boolean end(long nowNanos) {
+        if (!STATE.compareAndSet(this, IN_FLIGHT, IDLE)) {
+            return false;
+        }
+        http.requestEnded();
+        http.recordRequest(methodIndex, status, errorClass, nowNanos - arrivalNanos, requestBodyBytes, responseBodyBytes);
+        if (connection != null) {
+            connection.requestEnded(nowNanos);
+        }
+        return true;
+    }
+
+    public boolean inFlight() {
+        return state == IN_FLIGHT;
+    }
+
+    public long arrivalNanos() {
+        return arrivalNanos;
+    }
+
+    /** The current thread's allocated-bytes counter, -1 where unmeasured; pass it to {@link #handlerReturned}. */
+    public static long allocationMark() {
+        return ThreadAllocation.currentThreadAllocatedBytes();
+    }
+
+    /**
+     * The thread that took {@code mark} returns from handling a request: records what it allocated
+     * meanwhile. Nothing is recorded where the counter is unavailable (virtual threads give -1).
+     */
+    public static void handlerReturned(long mark) {
+        Recording r = Recording.current();
+        if (r == null || mark < 0) {
+            return;
+        }
+        long now = ThreadAllocation.currentThreadAllocatedBytes();
+        if (now >= mark) {
+            r.http().recordAllocation(now - mark);
+        }
+    }
+}
