@@ -133,6 +133,10 @@ final class AgentCollector extends Collector {
             names.add("error_type");
             values.add(s.errorType());
         }
+        if (s.route() != null) {
+            names.add("http_route");
+            values.add(s.route());
+        }
     }
 
     private static void quantiles(SampleWriter out, String name, String help, SlidingWindow window) {

@@ -34,6 +34,7 @@ public final class ServerRequest {
     private int status;
     private long responseBodyBytes;
     private String errorClass;
+    private String route;
 
     /**
      * The server holds a new request and has parsed its request line and headers.
@@ -61,6 +62,7 @@ public final class ServerRequest {
         this.status = 0;
         this.responseBodyBytes = 0;
         this.errorClass = null;
+        this.route = null;
         if (connection != null) {
             connection.requestStarted(arrivalNanos);
         }
@@ -99,6 +101,17 @@ public final class ServerRequest {
     }
 
     /**
+     * The route template the framework matched, such as {@code /owners/{ownerId}}; the last one set
+     * counts (an error dispatch may match another). Only templates the framework defines may be
+     * passed, never a raw path: they become the {@code http_route} label.
+     */
+    public void route(String template) {
+        if (state == IN_FLIGHT) {
+            route = template;
+        }
+    }
+
+    /**
      * The response is complete (or the request failed): records it unless it was already recorded.
      *
      * @return whether this call recorded it
@@ -108,7 +121,7 @@ public final class ServerRequest {
             return false;
         }
         http.requestEnded();
-        http.recordRequest(methodIndex, status, errorClass, nowNanos - arrivalNanos, requestBodyBytes, responseBodyBytes);
+        http.recordRequest(methodIndex, status, errorClass, route, nowNanos - arrivalNanos, requestBodyBytes, responseBodyBytes);
         if (connection != null) {
             connection.requestEnded(nowNanos);
         }
