@@ -14,6 +14,7 @@ import io.tailwatch.agent.support.AgentThread;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 
 /**
  * Starts the agent once {@link TailwatchAgent} has put the recorders in the bootstrap loader: configuration,
@@ -32,7 +33,8 @@ public final class AgentBootstrap {
             Recording.install(recording);
             // Look the thread MXBean up now rather than on the first request's thread.
             ThreadAllocation.supported();
-            Instrumentations.install(instrumentation, agentClasses(agentJar));
+            List<String> instrumented = Instrumentations.install(instrumentation, agentClasses(agentJar),
+                    recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
             MetricsExporter exporter = new MetricsExporter(recording, version);
             String where;
@@ -43,7 +45,8 @@ public final class AgentBootstrap {
                 where = "metrics endpoint OFF: cannot listen on " + config.host() + ":" + config.port() + " ("
                         + AgentLog.describe(e) + "); set another port with port=... or TAILWATCH_PORT";
             }
-            AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where);
+            AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
+                    + "; instrumenting " + String.join(", ", instrumented));
         } catch (Throwable t) {
             AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
         }

@@ -42,6 +42,9 @@ class MetricsExporterTest {
         recording.connections().opened();
         recording.connections().firstRequest(500_000);
         recording.connections().closed(2_000_000_000L, 3);
+        recording.instrumentations().installed("jdk-httpserver");
+        recording.instrumentations().installed("tomcat");
+        recording.instrumentations().applied("jdk-httpserver");
     }
 
     private static final class Written {
@@ -193,6 +196,9 @@ class MetricsExporterTest {
         assertEquals(3, e.sample("tailwatch_connection_requests_sum", Map.of()).value);
         assertEquals(0, e.sample("tailwatch_connection_requests_bucket", labels("le", "2")).value);
         assertEquals(1, e.sample("tailwatch_connection_requests_bucket", labels("le", "5")).value);
+
+        assertEquals(1, e.sample("tailwatch_agent_instrumentation_applied", labels("name", "jdk-httpserver")).value);
+        assertEquals(0, e.sample("tailwatch_agent_instrumentation_applied", labels("name", "tomcat")).value);
 
         Exposition.Sample info = e.named("tailwatch_agent_info").get(0);
         assertEquals("9.9.9-test", info.labels.get("version"));
