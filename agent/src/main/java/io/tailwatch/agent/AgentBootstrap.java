@@ -36,6 +36,17 @@ public final class AgentBootstrap {
             List<String> instrumented = Instrumentations.install(instrumentation, agentClasses(agentJar),
                     recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
+            // The exporter (the Prometheus client, the JVM's management beans, the listening
+            // socket) is not needed before main: it starts beside the application instead of
+            // delaying it, and prints the start line once it listens.
+            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented)).start();
+        } catch (Throwable t) {
+            AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
+        }
+    }
+
+    private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented) {
+        try {
             MetricsExporter exporter = new MetricsExporter(recording, version);
             String where;
             try {
@@ -48,7 +59,7 @@ public final class AgentBootstrap {
             AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
                     + "; instrumenting " + String.join(", ", instrumented));
         } catch (Throwable t) {
-            AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
+            AgentLog.line("metrics endpoint OFF, the application runs on: " + AgentLog.describe(t));
         }
     }
 
