@@ -50,14 +50,24 @@ public final class ServerRequest {
         if (r == null) {
             return false;
         }
+        begin(r.http(), connection, arrivalNanos, HttpMethods.indexOf(method), requestBodyBytes);
+        return true;
+    }
+
+    /**
+     * As {@link #begin(ServerConnection, long, String, long)}, into a given recorder, with the
+     * method as an {@link HttpMethods} index.
+     */
+    public void begin(HttpServerRecorder http, ServerConnection connection, long arrivalNanos, int methodIndex,
+                      long requestBodyBytes) {
         if (state == IN_FLIGHT) {
             end(arrivalNanos);
         }
-        this.http = r.http();
+        this.http = http;
         this.connection = connection;
         this.arrivalNanos = arrivalNanos;
         this.handlerStarted = false;
-        this.methodIndex = HttpMethods.indexOf(method);
+        this.methodIndex = methodIndex;
         this.requestBodyBytes = requestBodyBytes >= 0 ? requestBodyBytes : -1;
         this.status = 0;
         this.responseBodyBytes = 0;
@@ -68,7 +78,6 @@ public final class ServerRequest {
         }
         http.requestBegan();
         state = IN_FLIGHT;
-        return true;
     }
 
     /**
@@ -88,9 +97,14 @@ public final class ServerRequest {
     }
 
     public void responseBodyWritten(long bytes) {
-        if (bytes > 0) {
+        if (bytes > 0 && responseBodyBytes >= 0) {
             responseBodyBytes += bytes;
         }
+    }
+
+    /** The response body is not measured for this request (the server wrote the response itself). */
+    public void responseBodyUnmeasured() {
+        responseBodyBytes = -1;
     }
 
     /** The handler threw; the first exception of a request becomes its {@code error_type}. */
