@@ -19,12 +19,20 @@ public final class HttpServerRecorder {
     private final LongAdder active = new LongAdder();
     private final SlidingWindow durationWindow;
     private final SlidingWindow queueWindow;
+    private final RequestPauses pauses;
+    private volatile SlowRequests slowRequests;
 
     /** @param durationBoundsNanos bucket bounds of the per-label-set duration histograms */
     public HttpServerRecorder(int maxSeries, long windowNanos, long[] durationBoundsNanos) {
+        this(maxSeries, windowNanos, durationBoundsNanos, new Stalls());
+    }
+
+    /** @param stalls the JVM's stalls, against which each request is checked when it ends */
+    public HttpServerRecorder(int maxSeries, long windowNanos, long[] durationBoundsNanos, Stalls stalls) {
         this.series = new RequestSeriesTable(maxSeries, durationBoundsNanos);
         this.durationWindow = durations.newWindow(windowNanos);
         this.queueWindow = queue.newWindow(windowNanos);
+        this.pauses = new RequestPauses(stalls);
     }
 
     /** A request has been read and is now being handled. */
@@ -50,11 +58,40 @@ public final class HttpServerRecorder {
         recordRequest(methodIndex, status, errorClass, null, durationNanos, requestBodyBytes, responseBodyBytes);
     }
 
-    /** As above, for a request the framework matched to a route template ({@code null} if none). */
+    /**
+     * As above, for a request the framework matched to a route template ({@code null} if none).
+     * Without the request's end, it reads the clock once more to check the request against the
+     * JVM's stalls: callers that have the end should pass it (the overload below).
+     */
     public void recordRequest(int methodIndex, int status, String errorClass, String route, long durationNanos,
                               long requestBodyBytes, long responseBodyBytes) {
+        long end = System.nanoTime();
+        recordRequest(methodIndex, status, errorClass, route, end - durationNanos, end, requestBodyBytes, responseBodyBytes);
+    }
+
+    /**
+     * Records one finished request that ran from {@code startNanos} to {@code endNanos}
+     * ({@link System#nanoTime()}), and checks it against the JVM's stalls.
+     */
+    public void recordRequest(int methodIndex, int status, String errorClass, String route, long startNanos, long endNanos,
+                              long requestBodyBytes, long responseBodyBytes) {
+        long durationNanos = endNanos - startNanos;
         series.series(methodIndex, status, errorClass, route).record(durationNanos, requestBodyBytes, responseBodyBytes);
         durations.record(durationNanos);
+        long paused = pauses.ended(startNanos, endNanos);
+        SlowRequests slow = slowRequests;
+        if (slow != null && durationNanos >= slow.thresholdNanos()) {
+            try {
+                slow.slowRequest(HttpMethods.name(methodIndex), route, status, durationNanos, paused);
+            } catch (Throwable t) {
+                AgentErrors.record("slow-request-event", t);
+            }
+        }
+    }
+
+    /** From now on, requests taking at least {@code slow.thresholdNanos()} are also given to {@code slow}. */
+    public void reportSlowRequests(SlowRequests slow) {
+        slowRequests = slow;
     }
 
     /** Time a request waited between the server having it and a thread starting to handle it. */
@@ -73,6 +110,12 @@ public final class HttpServerRecorder {
         queueWindow.advance(nowNanos);
         queue.harvest(queueWindow);
         allocated.harvest(null);
+        pauses.harvest();
+    }
+
+    /** Requests that overlapped stalls of the JVM. */
+    public RequestPauses pauses() {
+        return pauses;
     }
 
     public RequestSeriesTable series() {

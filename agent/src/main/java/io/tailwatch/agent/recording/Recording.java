@@ -14,6 +14,8 @@ public final class Recording {
     private static volatile Recording current;
 
     private final HttpServerRecorder http;
+    private final Stalls stalls = new Stalls();
+    private final JvmRecorder jvm;
     private final ConnectionRecorder connections = new ConnectionRecorder();
     private final WorkerPools pools = new WorkerPools();
     private final InstrumentationStatus instrumentations = new InstrumentationStatus();
@@ -21,7 +23,8 @@ public final class Recording {
 
     /** @param durationBoundsNanos bucket bounds of the request-duration histograms, ascending */
     public Recording(int maxSeries, long windowNanos, long[] durationBoundsNanos) {
-        this.http = new HttpServerRecorder(maxSeries, windowNanos, durationBoundsNanos);
+        this.http = new HttpServerRecorder(maxSeries, windowNanos, durationBoundsNanos, stalls);
+        this.jvm = new JvmRecorder(windowNanos);
     }
 
     public static Recording current() {
@@ -34,6 +37,16 @@ public final class Recording {
 
     public HttpServerRecorder http() {
         return http;
+    }
+
+    /** The JVM's recent stop-the-world stalls, against which requests are checked. */
+    public Stalls stalls() {
+        return stalls;
+    }
+
+    /** GC, safepoints, hiccups and CPU load: what the JVM did. */
+    public JvmRecorder jvm() {
+        return jvm;
     }
 
     public ConnectionRecorder connections() {
@@ -66,5 +79,6 @@ public final class Recording {
     private void harvestLocked(long nowNanos) {
         http.harvest(nowNanos);
         connections.harvest();
+        jvm.harvest(nowNanos);
     }
 }

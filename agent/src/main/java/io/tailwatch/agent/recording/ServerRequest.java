@@ -135,7 +135,7 @@ public final class ServerRequest {
             return false;
         }
         http.requestEnded();
-        http.recordRequest(methodIndex, status, errorClass, route, nowNanos - arrivalNanos, requestBodyBytes, responseBodyBytes);
+        http.recordRequest(methodIndex, status, errorClass, route, arrivalNanos, nowNanos, requestBodyBytes, responseBodyBytes);
         if (connection != null) {
             connection.requestEnded(nowNanos);
         }
