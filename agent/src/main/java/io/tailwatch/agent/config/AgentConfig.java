@@ -13,13 +13,20 @@ public final class AgentConfig {
     private final Duration window;
     private final double[] bucketsSeconds;
     private final int maxSeries;
+    private final boolean jfr;
+    private final Duration hiccupInterval;
+    private final Duration slowRequest;
 
-    AgentConfig(String host, int port, Duration window, double[] bucketsSeconds, int maxSeries) {
+    AgentConfig(String host, int port, Duration window, double[] bucketsSeconds, int maxSeries, boolean jfr,
+                Duration hiccupInterval, Duration slowRequest) {
         this.host = host;
         this.port = port;
         this.window = window;
         this.bucketsSeconds = bucketsSeconds.clone();
         this.maxSeries = maxSeries;
+        this.jfr = jfr;
+        this.hiccupInterval = hiccupInterval;
+        this.slowRequest = slowRequest;
     }
 
     /** The configuration with every key at its default. */
@@ -57,9 +64,25 @@ public final class AgentConfig {
         return maxSeries;
     }
 
+    /** Whether the agent streams JFR events and emits its own. */
+    public boolean jfr() {
+        return jfr;
+    }
+
+    /** The hiccup meter's interval; zero when it is off. */
+    public Duration hiccupInterval() {
+        return hiccupInterval;
+    }
+
+    /** The duration from which a request is a {@code tailwatch.SlowRequest} JFR event; zero when off. */
+    public Duration slowRequest() {
+        return slowRequest;
+    }
+
     @Override
     public String toString() {
         return "AgentConfig{host=" + host + ", port=" + port + ", window=" + window
-                + ", buckets=" + Arrays.toString(bucketsSeconds) + ", maxSeries=" + maxSeries + '}';
+                + ", buckets=" + Arrays.toString(bucketsSeconds) + ", maxSeries=" + maxSeries + ", jfr=" + jfr
+                + ", hiccupInterval=" + hiccupInterval + ", slowRequest=" + slowRequest + '}';
     }
 }

@@ -22,7 +22,13 @@ public enum ConfigKey {
     BUCKETS("buckets", "0.0001,0.00025,0.0005,0.001,0.0025,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10",
             "Upper bounds, in seconds, of the `http_server_request_duration_seconds` buckets, ascending; `+Inf` is always added."),
     MAX_SERIES("max.series", "1000",
-            "Most label sets (method × status × error type) per HTTP metric; requests beyond go to one overflow series labelled `otel_metric_overflow=\"true\"`.");
+            "Most label sets (method × status × error type) per HTTP metric; requests beyond go to one overflow series labelled `otel_metric_overflow=\"true\"`."),
+    JFR("jfr", "on",
+            "`on` streams GC pauses, concurrent cycles, safepoints, heap after GC and CPU load from JFR in-process and emits `tailwatch.SlowRequest` events; `off` leaves JFR alone."),
+    HICCUP_INTERVAL("hiccup.interval", "1ms",
+            "Interval of the hiccup meter (`1ms` to `1s`), which is also the shortest stall counted against requests; `off` stops the meter and the request pause correlation."),
+    SLOW_REQUEST("slow.request", "500ms",
+            "Requests taking at least this long (`10ms` to `1h`) are emitted as the JFR event `tailwatch.SlowRequest`; `off` emits none.");
 
     private final String key;
     private final String defaultValue;

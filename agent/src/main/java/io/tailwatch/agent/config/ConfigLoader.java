@@ -79,7 +79,12 @@ public final class ConfigLoader {
             }
             return n;
         });
-        return new AgentConfig(host, port, window, buckets, maxSeries);
+        boolean jfr = parse(chosen, ConfigKey.JFR, warnings, "on or off", ConfigLoader::parseSwitch);
+        Duration hiccupInterval = parse(chosen, ConfigKey.HICCUP_INTERVAL, warnings, "off or a duration from 1ms to 1s such as 1ms or 10ms",
+                v -> parseOptionalDuration(v, Duration.ofMillis(1), Duration.ofSeconds(1)));
+        Duration slowRequest = parse(chosen, ConfigKey.SLOW_REQUEST, warnings, "off or a duration from 10ms to 1h such as 500ms or 2s",
+                v -> parseOptionalDuration(v, Duration.ofMillis(10), Duration.ofHours(1)));
+        return new AgentConfig(host, port, window, buckets, maxSeries, jfr, hiccupInterval, slowRequest);
     }
 
     private interface Parser<T> {
@@ -129,6 +134,27 @@ public final class ConfigLoader {
             return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1).trim()));
         }
         return Duration.ofSeconds(Long.parseLong(s));
+    }
+
+    static boolean parseSwitch(String v) {
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "on": case "true": case "yes": return true;
+            case "off": case "false": case "no": return false;
+            default: throw new IllegalArgumentException();
+        }
+    }
+
+    /** {@code off} (or {@code 0}) as zero, else a duration within the bounds. */
+    static Duration parseOptionalDuration(String v, Duration min, Duration max) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("off") || s.equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration d = parseDuration(s);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException();
+        }
+        return d;
     }
 
     static double[] parseBuckets(String v) {
