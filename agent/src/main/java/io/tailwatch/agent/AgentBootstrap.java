@@ -5,6 +5,7 @@ import io.tailwatch.agent.config.ConfigLoader;
 import io.tailwatch.agent.export.MetricsEndpoint;
 import io.tailwatch.agent.export.MetricsExporter;
 import io.tailwatch.agent.instrumentation.Instrumentations;
+import io.tailwatch.agent.jvm.JvmMonitoring;
 import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.ThreadAllocation;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /**
  * Starts the agent once {@link TailwatchAgent} has put the recorders in the bootstrap loader: configuration,
- * recorders, instrumentation, the harvest timer and the metrics endpoint, each of which can fail
+ * recorders, instrumentation, the harvest timer, the JVM's monitoring and the metrics endpoint, each of which can fail
  * alone with one line on standard error while the application runs on.
  */
 public final class AgentBootstrap {
@@ -36,16 +37,18 @@ public final class AgentBootstrap {
             List<String> instrumented = Instrumentations.install(instrumentation, agentClasses(agentJar),
                     recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
+            String jvm = JvmMonitoring.start(config, recording, instrumentation, agentJar);
             // The exporter (the Prometheus client, the JVM's management beans, the listening
             // socket) is not needed before main: it starts beside the application instead of
             // delaying it, and prints the start line once it listens.
-            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented)).start();
+            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm)).start();
         } catch (Throwable t) {
             AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
         }
     }
 
-    private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented) {
+    private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented,
+                                      String jvm) {
         try {
             MetricsExporter exporter = new MetricsExporter(recording, version);
             String where;
@@ -57,7 +60,7 @@ public final class AgentBootstrap {
                         + AgentLog.describe(e) + "); set another port with port=... or TAILWATCH_PORT";
             }
             AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
-                    + "; instrumenting " + String.join(", ", instrumented));
+                    + "; instrumenting " + String.join(", ", instrumented) + "; JVM: " + jvm);
         } catch (Throwable t) {
             AgentLog.line("metrics endpoint OFF, the application runs on: " + AgentLog.describe(t));
         }

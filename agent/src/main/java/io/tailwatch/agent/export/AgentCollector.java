@@ -31,6 +31,7 @@ final class AgentCollector extends Collector {
     private final BucketLayout lifetimeBuckets = new BucketLayout(LIFETIME_BUCKETS, SampleWriter.NANOS_PER_SECOND);
     private final BucketLayout requestCountBuckets = new BucketLayout(REQUEST_COUNT_BUCKETS, 1);
     private final String version;
+    private final JvmEventsWriter jvmEvents;
 
     /** The duration buckets are the recording's own, so labels and counts always agree. */
     AgentCollector(Recording recording, String version) {
@@ -42,6 +43,7 @@ final class AgentCollector extends Collector {
         }
         this.durationBuckets = new BucketLayout(seconds, SampleWriter.NANOS_PER_SECOND);
         this.version = version;
+        this.jvmEvents = new JvmEventsWriter(durationBuckets);
     }
 
     @Override
@@ -53,7 +55,9 @@ final class AgentCollector extends Collector {
         recording.read(r -> {
             writeHttp(out, r.http());
             writeConnections(out, r.connections());
+            jvmEvents.write(out, r.jvm(), r.http().pauses());
         });
+        jvmEvents.writeMemory(out);
         writePools(out, recording.pools().read());
         SampleWriter.Family applied = out.family("tailwatch_agent_instrumentation_applied", Type.GAUGE,
                 "1 for each installed instrumentation that has changed a class of its library, 0 while it has found none.");

@@ -1,0 +1,79 @@
+package io.tailwatch.agent.jvm;
+
+import io.tailwatch.agent.recording.AgentErrors;
+import io.tailwatch.agent.recording.JvmRecorder;
+import io.tailwatch.agent.recording.RequestPauses;
+import io.tailwatch.agent.recording.Stalls;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A thread that means to wake every interval and records how late it woke, as jHiccup does: a
+ * stop-the-world pause, a long safepoint, the operating system running something else or a starved
+ * CPU all make it late, whatever their cause.
+ *
+ * <p>Each tick is scheduled one interval after the previous wake, so that the whole timeline is
+ * watched, including the meter's own work. After a wake, the time the JVM spent in safepoints since
+ * the previous wake ({@link SafepointClock}) tells whether the JVM stopped: if it did for at least
+ * one interval, that stall ends now and is published to {@link Stalls} for the requests it
+ * overlapped; a lateness without safepoint time (the meter's thread was not scheduled) is a hiccup
+ * but not a pause of the application. Then the requests that ended while the meter was late are
+ * checked again ({@link RequestPauses#resolveDeferred}).
+ */
+final class HiccupMeter implements Runnable {
+    private final long intervalNanos;
+    private final JvmRecorder jvm;
+    private final Stalls stalls;
+    private final RequestPauses pauses;
+    private final SafepointClock safepoints;
+
+    /** @param safepoints the JVM's safepoint clock, or null to count every hiccup as a stall */
+    HiccupMeter(long intervalNanos, JvmRecorder jvm, Stalls stalls, RequestPauses pauses, SafepointClock safepoints) {
+        this.intervalNanos = intervalNanos;
+        this.jvm = jvm;
+        this.stalls = stalls;
+        this.pauses = pauses;
+        this.safepoints = safepoints;
+    }
+
+    @Override
+    public void run() {
+        stalls.watchedBy(intervalNanos, intervalNanos);
+        long previousWake = System.nanoTime();
+        long safepointNanos = safepoints == null ? 0 : safepoints.totalNanos();
+        while (true) {
+            long deadline = previousWake + intervalNanos;
+            long now = System.nanoTime();
+            while (now < deadline) {
+                LockSupport.parkNanos(deadline - now);
+                if (Thread.interrupted()) {
+                    return;
+                }
+                now = System.nanoTime();
+            }
+            try {
+                long excess = now - deadline;
+                jvm.hiccup(excess, intervalNanos);
+                long stallStart = now;
+                if (safepoints != null) {
+                    long total = safepoints.totalNanos();
+                    long stopped = total - safepointNanos;
+                    safepointNanos = total;
+                    if (stopped >= intervalNanos) {
+                        stallStart = Math.max(previousWake, now - stopped);
+                    }
+                } else if (excess >= intervalNanos) {
+                    stallStart = deadline;
+                }
+                if (stallStart < now) {
+                    stalls.publish(stallStart, now);
+                }
+                stalls.watched(now);
+                pauses.resolveDeferred(now);
+            } catch (Throwable t) {
+                AgentErrors.record("hiccup-meter", t);
+            }
+            previousWake = now;
+        }
+    }
+}

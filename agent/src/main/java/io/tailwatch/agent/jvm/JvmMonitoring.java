@@ -1,0 +1,103 @@
+package io.tailwatch.agent.jvm;
+
+import io.tailwatch.agent.config.AgentConfig;
+import io.tailwatch.agent.recording.AgentErrors;
+import io.tailwatch.agent.recording.Recording;
+import io.tailwatch.agent.support.AgentLog;
+import io.tailwatch.agent.support.AgentThread;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Starts watching the JVM: the hiccup meter at once (it is cheap and must see the start), the GC
+ * notification listener and the JFR stream on a thread of their own, beside the application,
+ * because the management beans and JFR take a while to start. Each part fails alone, with one line
+ * on standard error, and the rest of the agent runs on.
+ */
+public final class JvmMonitoring {
+    private JvmMonitoring() {
+    }
+
+    /**
+     * Never throws.
+     *
+     * @return what is being watched, for the agent's start line
+     */
+    public static String start(AgentConfig config, Recording recording, Instrumentation instrumentation, String agentJar) {
+        List<String> watching = new ArrayList<>();
+        Duration interval = config.hiccupInterval();
+        if (interval.isZero()) {
+            watching.add("hiccups off");
+        } else {
+            try {
+                SafepointClock safepoints = SafepointClock.open(instrumentation, agentJar);
+                new AgentThread("hiccups", new HiccupMeter(interval.toNanos(), recording.jvm(), recording.stalls(),
+                        recording.http().pauses(), safepoints)).start();
+                watching.add("hiccups every " + describe(interval)
+                        + (safepoints == null ? " (no safepoint counter: every hiccup counts as a pause)" : ""));
+            } catch (Throwable t) {
+                watching.add("hiccups OFF (" + AgentLog.describe(t) + ")");
+            }
+        }
+        watching.add(config.jfr() ? "JFR" : "JFR off");
+        try {
+            new AgentThread("jvm-events", () -> watchEvents(config, recording)).start();
+        } catch (Throwable t) {
+            AgentLog.line("GC and JFR metrics OFF, the application runs on: " + AgentLog.describe(t));
+        }
+        return String.join(", ", watching);
+    }
+
+    private static void watchEvents(AgentConfig config, Recording recording) {
+        Set<String> beans = new LinkedHashSet<>();
+        try {
+            for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+                beans.add(bean.getName());
+            }
+            GcNotifications.register(recording.jvm());
+        } catch (Throwable t) {
+            AgentLog.line("GC notifications unavailable, jvm_gc_duration_seconds stays empty: " + AgentLog.describe(t));
+        }
+        if (!config.jfr()) {
+            return;
+        }
+        String failure;
+        try {
+            failure = ModuleLayer.boot().findModule("jdk.jfr").isPresent()
+                    ? JfrStream.run(recording.jvm(), beans, recording.http(), config.slowRequest().toNanos())
+                    : "this JVM has no jdk.jfr module";
+        } catch (Throwable t) {
+            failure = "the JFR stream failed (" + AgentLog.describe(t) + ")";
+        }
+        if (failure != null && !shuttingDown()) {
+            AgentLog.line("JFR metrics OFF: " + failure + "; no GC pause, safepoint, heap-after-GC or JFR CPU-load"
+                    + " metrics and no tailwatch.SlowRequest events; hiccups, request pauses and GC durations go on");
+        }
+    }
+
+    /** Whether the JVM is exiting (a stream that ends then is no failure). */
+    private static boolean shuttingDown() {
+        try {
+            Thread probe = new Thread(() -> { });
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        } catch (Throwable t) {
+            AgentErrors.record("jvm-events", t);
+            return false;
+        }
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}
