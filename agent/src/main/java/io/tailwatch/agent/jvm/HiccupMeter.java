@@ -13,12 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  * CPU all make it late, whatever their cause.
  *
  * <p>Each tick is scheduled one interval after the previous wake, so that the whole timeline is
- * watched, including the meter's own work. After a wake, the time the JVM spent in safepoints since
- * the previous wake ({@link SafepointClock}) tells whether the JVM stopped: if it did for at least
- * one interval, that stall ends now and is published to {@link Stalls} for the requests it
- * overlapped; a lateness without safepoint time (the meter's thread was not scheduled) is a hiccup
- * but not a pause of the application. Then the requests that ended while the meter was late are
- * checked again ({@link RequestPauses#resolveDeferred}).
+ * watched, including the meter's own work. A wake at least one interval late is a stall of the JVM,
+ * published to {@link Stalls} for the requests it overlapped, if a safepoint began since the
+ * previous wake ({@link SafepointClock}); a lateness without one (the operating system did not run
+ * the meter's thread) is a hiccup but not a pause of the application. The stall ends now; it began
+ * at the missed deadline, or earlier if the JVM's safepoint time already accounts for more (the JVM
+ * adds a safepoint's time only after releasing the threads, so the meter may wake first). Then the
+ * requests that ended while the meter was late are checked again ({@link RequestPauses#resolveDeferred}).
  */
 final class HiccupMeter implements Runnable {
     private final long intervalNanos;
@@ -41,6 +42,7 @@ final class HiccupMeter implements Runnable {
         stalls.watchedBy(intervalNanos, intervalNanos);
         long previousWake = System.nanoTime();
         long safepointNanos = safepoints == null ? 0 : safepoints.totalNanos();
+        long safepointCount = safepoints == null ? 0 : safepoints.count();
         while (true) {
             long deadline = previousWake + intervalNanos;
             long now = System.nanoTime();
@@ -55,15 +57,18 @@ final class HiccupMeter implements Runnable {
                 long excess = now - deadline;
                 jvm.hiccup(excess, intervalNanos);
                 long stallStart = now;
+                boolean jvmStopped = safepoints == null;
+                long stopped = 0;
                 if (safepoints != null) {
                     long total = safepoints.totalNanos();
-                    long stopped = total - safepointNanos;
+                    long count = safepoints.count();
+                    stopped = total - safepointNanos;
+                    jvmStopped = count != safepointCount || stopped >= intervalNanos;
                     safepointNanos = total;
-                    if (stopped >= intervalNanos) {
-                        stallStart = Math.max(previousWake, now - stopped);
-                    }
-                } else if (excess >= intervalNanos) {
-                    stallStart = deadline;
+                    safepointCount = count;
+                }
+                if (excess >= intervalNanos && jvmStopped) {
+                    stallStart = stopped > excess ? Math.max(previousWake, now - stopped) : deadline;
                 }
                 if (stallStart < now) {
                     stalls.publish(stallStart, now);

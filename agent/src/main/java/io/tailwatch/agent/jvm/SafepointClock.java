@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The JVM's running total of time spent in safepoints ({@code sun.rt.safepointTime}), read from its
- * performance-counter memory at the cost of one memory read. The hiccup meter uses it to tell a
- * stall of the JVM (a stop-the-world pause) from a stall of its own thread (the operating system
- * running something else): only the first stops every request.
+ * The JVM's count of safepoints ({@code sun.rt.safepoints}, counted when one begins) and running
+ * total of time spent in them ({@code sun.rt.safepointTime}, added once one has ended, after the
+ * threads were released), read from its performance-counter memory at the cost of a memory read
+ * each. The hiccup meter uses them to tell a stall of the JVM (a stop-the-world pause) from a
+ * stall of its own thread (the operating system running something else): only the first stops
+ * every request.
  *
  * <p>Unavailable (null from {@link #open}) with {@code -XX:-UsePerfData}, or if a JDK changes the
  * counters' layout; the meter then counts every hiccup as a stall.
@@ -22,15 +24,18 @@ import java.util.Set;
 final class SafepointClock {
     private static final int MAGIC = 0xcafec0c0;
     private static final String SAFEPOINT_TIME = "sun.rt.safepointTime";
+    private static final String SAFEPOINTS = "sun.rt.safepoints";
     private static final String FREQUENCY = "sun.os.hrt.frequency";
 
     private final ByteBuffer counters;
-    private final int index;
+    private final int timeIndex;
+    private final int countIndex;
     private final double nanosPerTick;
 
-    private SafepointClock(ByteBuffer counters, int index, double nanosPerTick) {
+    private SafepointClock(ByteBuffer counters, int timeIndex, int countIndex, double nanosPerTick) {
         this.counters = counters;
-        this.index = index;
+        this.timeIndex = timeIndex;
+        this.countIndex = countIndex;
         this.nanosPerTick = nanosPerTick;
     }
 
@@ -67,6 +72,7 @@ final class SafepointClock {
         int offset = b.getInt(24);
         int entries = b.getInt(28);
         int timeIndex = -1;
+        int countIndex = -1;
         long frequency = -1;
         for (int i = 0; i < entries && offset > 0 && offset + 20 <= b.capacity(); i++) {
             int length = b.getInt(offset);
@@ -81,6 +87,8 @@ final class SafepointClock {
                 String name = name(b, offset + nameOffset, offset + length);
                 if (SAFEPOINT_TIME.equals(name)) {
                     timeIndex = offset + dataOffset;
+                } else if (SAFEPOINTS.equals(name)) {
+                    countIndex = offset + dataOffset;
                 } else if (FREQUENCY.equals(name)) {
                     frequency = b.getLong(offset + dataOffset);
                 }
@@ -92,10 +100,10 @@ final class SafepointClock {
             // and macOS is System.nanoTime()'s, in nanoseconds; Windows' depends on the machine.
             frequency = 1_000_000_000L;
         }
-        if (timeIndex < 0 || frequency <= 0) {
+        if (timeIndex < 0 || countIndex < 0 || frequency <= 0) {
             return null;
         }
-        return new SafepointClock(b, timeIndex, 1e9 / frequency);
+        return new SafepointClock(b, timeIndex, countIndex, 1e9 / frequency);
     }
 
     private static String name(ByteBuffer b, int from, int limit) {
@@ -110,8 +118,13 @@ final class SafepointClock {
         return new String(bytes, StandardCharsets.US_ASCII);
     }
 
-    /** Nanoseconds the JVM has spent in safepoints since it started. */
+    /** Nanoseconds the JVM has spent in safepoints since it started, up to the last one that ended. */
     long totalNanos() {
-        return (long) (counters.getLong(index) * nanosPerTick);
+        return (long) (counters.getLong(timeIndex) * nanosPerTick);
+    }
+
+    /** Safepoints the JVM has begun since it started. */
+    long count() {
+        return counters.getLong(countIndex);
     }
 }
