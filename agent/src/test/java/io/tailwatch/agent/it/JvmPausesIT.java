@@ -1,0 +1,403 @@
+package io.tailwatch.agent.it;
+
+import io.tailwatch.testsupport.ForkedService;
+import io.tailwatch.testsupport.MetricsScrape;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+/**
+ * GC pauses, hiccups and the requests they stalled, on every collector of JDK 17 and JDK 25: one
+ * forked service with the agent per collector and JDK, which all the checks of that pair share.
+ *
+ * <p>No check depends on the machine being quiet. Pause counts and totals are held against the
+ * JVM's own garbage-collector beans (reported by the service); the hiccup against the longest
+ * safepoint operation that the service's own JFR stream saw (an operation runs while every thread
+ * is stopped, so it is a lower bound of the stall); a paused request against a heap walk that
+ * stops the JVM for tens of milliseconds. Waits poll until the figures agree, within deadlines far
+ * above JFR's one-second flush.
+ */
+class JvmPausesIT {
+    private static final String SERVICE = "io.tailwatch.testservices.GcWorkloadService";
+    private static final List<String> COLLECTORS = List.of("G1", "Parallel", "Serial", "Z", "Shenandoah");
+    /** The agent's default hiccup interval. */
+    private static final double HICCUP_INTERVAL_SECONDS = 0.001;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TestFactory
+    Stream<DynamicContainer> everyCollectorOnEveryJdk() {
+        return Stream.of("tailwatch.test.jdk17", "tailwatch.test.jdk25")
+                .flatMap(jdk -> COLLECTORS.stream().map(gc -> new Run(jdk, gc).tests()));
+    }
+
+    /** One service on one collector and JDK, and the checks run against it in order. */
+    private static final class Run {
+        private final String jdkProperty;
+        private final String gc;
+        private final String name;
+        private Path tmp;
+        private ForkedService service;
+        private int port;
+        private int metrics;
+
+        Run(String jdkProperty, String gc) {
+            this.jdkProperty = jdkProperty;
+            this.gc = gc;
+            this.name = gc + " on JDK " + jdkProperty.replace("tailwatch.test.jdk", "");
+        }
+
+        DynamicContainer tests() {
+            Path jdk = ForkedService.jdk(jdkProperty);
+            if (!supports(jdk, gc)) {
+                // A JDK built without the collector (some vendors leave Shenandoah out): a fact to show, not a test to skip.
+                return dynamicContainer(name, Stream.of(dynamicTest("this JDK has no " + gc + " collector: the JVM refuses -XX:+Use" + gc + "GC",
+                        () -> assertTrue(!supports(jdk, gc)))));
+            }
+            return dynamicContainer(name, Stream.of(
+                    test("starts with its one line and streams JFR", () -> start(jdk)),
+                    test("pause counts and totals match the JVM's GC beans", this::pausesMatchTheBeans),
+                    test("requests stalled by a stop-the-world pause are counted as paused", this::stalledRequestsArePaused),
+                    test("a long stop-the-world pause is a hiccup at least as long", this::longPauseIsAHiccup),
+                    test("stops leaving no JFR file and nothing on standard error", this::stop)));
+        }
+
+        private DynamicTest test(String what, Executable check) {
+            return dynamicTest(what, () -> {
+                if (service == null && !what.startsWith("starts")) {
+                    throw new AssertionError(name + ": the service did not start");
+                }
+                try {
+                    check.execute();
+                } catch (Throwable t) {
+                    if (service != null) {
+                        t.addSuppressed(new AssertionError("service stderr: " + service.stderr()));
+                    }
+                    throw t;
+                }
+            });
+        }
+
+        private void start(Path jdk) throws Exception {
+            tmp = Files.createTempDirectory("tailwatch-jvm-pauses");
+            service = ForkedService.start(jdk, List.of("-XX:+Use" + gc + "GC", "-Djava.io.tmpdir=" + tmp),
+                    "host=127.0.0.1,port=0", List.of(), SERVICE, "0", "4");
+            port = service.servicePort();
+            metrics = service.metricsPort();
+            List<String> lines = service.agentLines();
+            assertEquals(1, lines.size(), lines.toString());
+            assertTrue(lines.get(0).endsWith("; JVM: hiccups every 1ms, JFR"), lines.get(0));
+            // JFR delivers jdk.CPULoad every second once the stream runs.
+            await("the JFR stream's CPU load", Duration.ofSeconds(30),
+                    () -> !Double.isNaN(scrape().value("jvm_system_cpu_utilization_ratio", Map.of())));
+            get("/retain?mb=40");
+        }
+
+        private void pausesMatchTheBeans() throws Exception {
+            Snapshot before = quiet();
+            get("/alloc?mb=200");
+            get("/gc?n=2");
+            get("/alloc?mb=100");
+            Snapshot[] after = new Snapshot[1];
+            await("the agent's pauses to match the GC beans", Duration.ofSeconds(30), () -> {
+                after[0] = snapshot();
+                return after[0].countsAgreeSince(before);
+            });
+            Snapshot now = after[0];
+            StringBuilder report = new StringBuilder();
+            long pauses = 0;
+            for (String bean : now.beans.keySet()) {
+                long count = now.beans.get(bean)[0] - before.beans.get(bean)[0];
+                double beanSeconds = (now.beans.get(bean)[1] - before.beans.get(bean)[1]) / 1000.0;
+                if (bean.endsWith(" Cycles")) {
+                    report.append(String.format(Locale.ROOT, " %s: %d cycles;", bean, count));
+                    continue;
+                }
+                double seconds = now.pauseSum(bean) - before.pauseSum(bean);
+                pauses += count;
+                report.append(String.format(Locale.ROOT, " %s: %d pauses, %.1f ms (bean %.0f ms);", bean, count,
+                        seconds * 1000, beanSeconds * 1000));
+                // Beans keep whole milliseconds; their timer and JFR's wrap a collection slightly differently.
+                double tolerance = 0.002 + 0.0005 * count + 0.1 * beanSeconds;
+                assertTrue(Math.abs(seconds - beanSeconds) <= tolerance, name + ", " + bean + ": agent " + seconds
+                        + " s, bean " + beanSeconds + " s" + report);
+            }
+            System.out.println("[gc] " + name + ":" + report);
+            assertTrue(pauses > 0, "the workload made no pause: " + report);
+            for (String label : now.pauseLabels()) {
+                boolean g1ConcurrentOn17 = label.equals("G1 Concurrent GC") && jdkProperty.endsWith("17");
+                assertTrue(now.beans.containsKey(label) || g1ConcurrentOn17,
+                        "pause label " + label + " is no GC bean of the JVM: " + now.beans.keySet());
+            }
+            MetricsScrape scrape = now.scrape;
+            assertEquals(scrape.sum("tailwatch_gc_pause_seconds_count"),
+                    scrape.sum("tailwatch_gc_pause_seconds_bucket", l -> "+Inf".equals(l.get("le"))));
+            assertTrue(scrape.sum("tailwatch_gc_pause_seconds_bucket", l -> "0.5".equals(l.get("le"))) > 0, "pauses in the buckets");
+            assertTrue(scrape.value("tailwatch_gc_pause_quantile_seconds", Map.of("quantile", "1")) > 0);
+            assertTrue(scrape.sum("tailwatch_gc_pause_max_seconds") > 0);
+            measureDelay();
+        }
+
+        /** How long after a pause it shows in the metrics: JFR, and the GC beans' notifications. */
+        private void measureDelay() throws Exception {
+            double pausesBefore = scrape().sum("tailwatch_gc_pause_seconds_count");
+            double durationsBefore = scrape().sum("jvm_gc_duration_seconds_count");
+            get("/gc?n=1");
+            long returned = System.nanoTime();
+            long pauseSeen = -1;
+            long durationSeen = -1;
+            long deadline = returned + TimeUnit.SECONDS.toNanos(20);
+            while ((pauseSeen < 0 || durationSeen < 0) && System.nanoTime() < deadline) {
+                MetricsScrape s = scrape();
+                long at = System.nanoTime();
+                if (pauseSeen < 0 && s.sum("tailwatch_gc_pause_seconds_count") > pausesBefore) {
+                    pauseSeen = at;
+                }
+                if (durationSeen < 0 && s.sum("jvm_gc_duration_seconds_count") > durationsBefore) {
+                    durationSeen = at;
+                }
+                ForkedService.sleep(20);
+            }
+            assertTrue(pauseSeen > 0 && durationSeen > 0, "System.gc() never showed in the metrics");
+            System.out.printf(Locale.ROOT, "[delay] %s: System.gc() returned, then in /metrics after %.2f s (JFR pause)"
+                    + " and %.3f s (GC bean notification)%n", name, (pauseSeen - returned) / 1e9, (durationSeen - returned) / 1e9);
+        }
+
+        private void stalledRequestsArePaused() throws Exception {
+            get("/gcstats?reset=1");
+            MetricsScrape before = scrape();
+            // One request sleeps while another thread stops the JVM; the other stops it itself and
+            // ends right after the stall, racing the hiccup meter's report of it.
+            get("/sleep-through-safepoint?ms=400");
+            get("/safepoint");
+            await("two paused requests", Duration.ofSeconds(10),
+                    () -> scrape().sum("tailwatch_http_server_requests_paused_total")
+                            - before.sum("tailwatch_http_server_requests_paused_total") >= 2);
+            ForkedService.sleep(300);
+            MetricsScrape after = scrape();
+            double paused = after.sum("tailwatch_http_server_requests_paused_total") - before.sum("tailwatch_http_server_requests_paused_total");
+            double lost = after.sum("tailwatch_http_server_request_pause_seconds_sum") - before.sum("tailwatch_http_server_request_pause_seconds_sum");
+            double took = after.sum("http_server_request_duration_seconds_sum") - before.sum("http_server_request_duration_seconds_sum");
+            double walk = longestSafepointOperation();
+            System.out.printf(Locale.ROOT, "[paused] %s: %.0f requests paused, %.1f ms of their %.1f ms lost to stalls;"
+                    + " the longer heap walk stopped the JVM for %.1f ms%n", name, paused, lost * 1000, took * 1000, walk * 1000);
+            assertEquals(2, paused, "exactly the two requests, each once");
+            assertEquals(paused, after.sum("tailwatch_http_server_request_pause_seconds_count")
+                    - before.sum("tailwatch_http_server_request_pause_seconds_count"));
+            // The request around the longer walk lost at least that walk, but for the meter's tick.
+            assertTrue(lost >= walk - HICCUP_INTERVAL_SECONDS - 0.0005 && lost <= took,
+                    "lost " + lost + " s of " + took + " s, the longer walk " + walk + " s");
+        }
+
+        /** The longest stop-the-world operation since the last reset, once the service's own JFR stream has it. */
+        private double longestSafepointOperation() throws Exception {
+            String[] longest = new String[1];
+            await("the service's JFR stream to see the safepoint operations", Duration.ofSeconds(20), () -> {
+                longest[0] = gcStats().get("longestSafepointOperationNanos");
+                return Long.parseLong(longest[0].split("\t")[0]) > 10_000_000;
+            });
+            // The stream delivers once a second: wait for the flush after the one that brought the first.
+            ForkedService.sleep(1500);
+            return Long.parseLong(gcStats().get("longestSafepointOperationNanos").split("\t")[0]) / 1e9;
+        }
+
+        private void longPauseIsAHiccup() throws Exception {
+            get("/gcstats?reset=1");
+            get("/gc?n=1");
+            get("/safepoint");
+            double operation = longestSafepointOperation();
+            String which = gcStats().get("longestSafepointOperationNanos").split("\t")[1];
+            MetricsScrape scrape = scrape();
+            double hiccup = scrape.value("tailwatch_jvm_hiccup_quantile_seconds", Map.of("quantile", "1"));
+            System.out.printf(Locale.ROOT, "[hiccup] %s: longest safepoint operation %.1f ms (%s), longest hiccup %.1f ms,"
+                    + " longest safepoint seen by the agent %.1f ms%n", name, operation * 1000, which,
+                    hiccup * 1000, scrape.sum("tailwatch_jvm_safepoint_max_seconds") * 1000);
+            // The meter's tick may fall up to one interval after the stall began.
+            assertTrue(hiccup >= operation - HICCUP_INTERVAL_SECONDS - 0.0005,
+                    "hiccup " + hiccup + " s shorter than the stop-the-world operation " + operation + " s");
+            assertTrue(scrape.sum("tailwatch_jvm_hiccup_seconds_count") > 0);
+            assertTrue(scrape.sum("tailwatch_jvm_safepoint_seconds_count") > 0);
+        }
+
+        private void stop() throws Exception {
+            service.close();
+            List<String> stderr = service.stderr();
+            assertEquals(1, stderr.size(), "standard error holds the agent's start line only: " + stderr);
+            try (Stream<Path> files = Files.walk(tmp)) {
+                List<Path> left = files.filter(p -> !p.equals(tmp)).collect(Collectors.toList());
+                assertEquals(List.of(), left, "files left in java.io.tmpdir (the JFR repository)");
+            } finally {
+                try (Stream<Path> files = Files.walk(tmp)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+
+        /** The beans and the metrics once neither has changed for two seconds (JFR flushes every second). */
+        private Snapshot quiet() throws Exception {
+            Snapshot previous = snapshot();
+            for (int attempt = 0; attempt < 10; attempt++) {
+                ForkedService.sleep(2000);
+                Snapshot current = snapshot();
+                if (current.sameCountsAs(previous)) {
+                    return current;
+                }
+                previous = current;
+            }
+            throw new AssertionError(name + ": the JVM never stayed without GC for two seconds");
+        }
+
+        private Snapshot snapshot() throws Exception {
+            Map<String, String> stats = gcStats();
+            Map<String, long[]> beans = new LinkedHashMap<>();
+            stats.forEach((bean, value) -> {
+                if (!bean.startsWith("longest")) {
+                    String[] parts = value.split("\t");
+                    beans.put(bean, new long[]{Long.parseLong(parts[0]), Long.parseLong(parts[1])});
+                }
+            });
+            return new Snapshot(beans, scrape());
+        }
+
+        private Map<String, String> gcStats() throws Exception {
+            Map<String, String> stats = new LinkedHashMap<>();
+            for (String line : get("/gcstats").split("\n")) {
+                int tab = line.indexOf('\t');
+                stats.put(line.substring(0, tab), line.substring(tab + 1));
+            }
+            return stats;
+        }
+
+        private MetricsScrape scrape() throws IOException, InterruptedException {
+            return MetricsScrape.of(metrics);
+        }
+
+        private String get(String path) throws IOException, InterruptedException {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), path);
+            return response.body();
+        }
+
+        private void await(String what, Duration timeout, Condition condition) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!condition.holds()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(name + ": no " + what + " within " + timeout.toSeconds() + " s");
+                }
+                ForkedService.sleep(100);
+            }
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** The service's GC beans (count, time in ms) and a scrape of the agent, taken one after the other. */
+    private static final class Snapshot {
+        final Map<String, long[]> beans;
+        final MetricsScrape scrape;
+
+        Snapshot(Map<String, long[]> beans, MetricsScrape scrape) {
+            this.beans = beans;
+            this.scrape = scrape;
+        }
+
+        double pauseCount(String bean) {
+            return scrape.sum("tailwatch_gc_pause_seconds_count", l -> bean.equals(l.get("jvm_gc_name")));
+        }
+
+        double pauseSum(String bean) {
+            return scrape.sum("tailwatch_gc_pause_seconds_sum", l -> bean.equals(l.get("jvm_gc_name")));
+        }
+
+        double cycleCount(String bean) {
+            return scrape.sum("tailwatch_gc_concurrent_cycle_seconds_count", l -> bean.equals(l.get("jvm_gc_name")));
+        }
+
+        double durationCount(String bean) {
+            return scrape.sum("jvm_gc_duration_seconds_count", l -> bean.equals(l.get("jvm_gc_name")));
+        }
+
+        Set<String> pauseLabels() {
+            Set<String> labels = new TreeSet<>();
+            for (String line : scrape.text.split("\n")) {
+                if (line.startsWith("tailwatch_gc_pause_seconds_count{")) {
+                    int at = line.indexOf("jvm_gc_name=\"") + "jvm_gc_name=\"".length();
+                    labels.add(line.substring(at, line.indexOf('"', at)));
+                }
+            }
+            return labels;
+        }
+
+        /** Whether nothing was collected between the two, by the beans' and by the agent's count. */
+        boolean sameCountsAs(Snapshot other) {
+            for (String bean : beans.keySet()) {
+                if (beans.get(bean)[0] != other.beans.get(bean)[0]) {
+                    return false;
+                }
+            }
+            return scrape.sum("tailwatch_gc_pause_seconds_count") == other.scrape.sum("tailwatch_gc_pause_seconds_count")
+                    && scrape.sum("tailwatch_gc_concurrent_cycle_seconds_count") == other.scrape.sum("tailwatch_gc_concurrent_cycle_seconds_count")
+                    && scrape.sum("jvm_gc_duration_seconds_count") == other.scrape.sum("jvm_gc_duration_seconds_count");
+        }
+
+        /**
+         * Whether, since {@code before}, the agent counted as many pauses per pause bean, cycles per
+         * cycle bean, and collections per bean (jvm_gc_duration_seconds) as the beans did.
+         */
+        boolean countsAgreeSince(Snapshot before) {
+            List<String> disagreeing = new ArrayList<>();
+            for (String bean : beans.keySet()) {
+                long beanCount = beans.get(bean)[0] - before.beans.get(bean)[0];
+                double agentCount = bean.endsWith(" Cycles") ? cycleCount(bean) - before.cycleCount(bean)
+                        : pauseCount(bean) - before.pauseCount(bean);
+                if (agentCount != beanCount || durationCount(bean) - before.durationCount(bean) != beanCount) {
+                    disagreeing.add(bean);
+                }
+            }
+            return disagreeing.isEmpty();
+        }
+    }
+
+    /** Whether the JDK starts with this collector. */
+    private static boolean supports(Path jdk, String gc) {
+        try {
+            Process p = new ProcessBuilder(jdk.resolve("bin/java").toString(), "-XX:+Use" + gc + "GC", "-version")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
