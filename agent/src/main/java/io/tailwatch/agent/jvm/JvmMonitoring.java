@@ -46,16 +46,18 @@ public final class JvmMonitoring {
                 watching.add("hiccups OFF (" + AgentLog.describe(t) + ")");
             }
         }
-        watching.add(config.jfr() ? "JFR" : "JFR off");
+        boolean jfr = config.jfr() && ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+        watching.add(!config.jfr() ? "JFR off" : jfr ? "JFR" : "JFR OFF (this JVM has no jdk.jfr module: no GC pause, safepoint,"
+                + " heap-after-GC or JFR CPU-load metrics, no tailwatch.SlowRequest events)");
         try {
-            new AgentThread("jvm-events", () -> watchEvents(config, recording)).start();
+            new AgentThread("jvm-events", () -> watchEvents(jfr, config, recording)).start();
         } catch (Throwable t) {
             AgentLog.line("GC and JFR metrics OFF, the application runs on: " + AgentLog.describe(t));
         }
         return String.join(", ", watching);
     }
 
-    private static void watchEvents(AgentConfig config, Recording recording) {
+    private static void watchEvents(boolean jfr, AgentConfig config, Recording recording) {
         Set<String> beans = new LinkedHashSet<>();
         try {
             for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -65,14 +67,12 @@ public final class JvmMonitoring {
         } catch (Throwable t) {
             AgentLog.line("GC notifications unavailable, jvm_gc_duration_seconds stays empty: " + AgentLog.describe(t));
         }
-        if (!config.jfr()) {
+        if (!jfr) {
             return;
         }
         String failure;
         try {
-            failure = ModuleLayer.boot().findModule("jdk.jfr").isPresent()
-                    ? JfrStream.run(recording.jvm(), beans, recording.http(), config.slowRequest().toNanos())
-                    : "this JVM has no jdk.jfr module";
+            failure = JfrStream.run(recording.jvm(), beans, recording.http(), config.slowRequest().toNanos());
         } catch (Throwable t) {
             failure = "the JFR stream failed (" + AgentLog.describe(t) + ")";
         }

@@ -4,6 +4,7 @@ import io.tailwatch.testsupport.ForkedService;
 import io.tailwatch.testsupport.MetricsScrape;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
 
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -54,6 +56,39 @@ class JvmPausesIT {
     Stream<DynamicContainer> everyCollectorOnEveryJdk() {
         return Stream.of("tailwatch.test.jdk17", "tailwatch.test.jdk25")
                 .flatMap(jdk -> COLLECTORS.stream().map(gc -> new Run(jdk, gc).tests()));
+    }
+
+    @Test
+    void withoutJfrTheStartLineSaysSoAndTheRestGoesOn() throws Exception {
+        // A runtime without the jdk.jfr module, as a jlink image may be.
+        assertJvmWatchedWithoutJfr(List.of("--limit-modules", "java.instrument,java.management,jdk.management,jdk.httpserver,jdk.unsupported"),
+                "host=127.0.0.1,port=0", "JFR OFF (this JVM has no jdk.jfr module");
+    }
+
+    @Test
+    void jfrOffLeavesJfrAloneAndTheRestGoesOn() throws Exception {
+        assertJvmWatchedWithoutJfr(List.of(), "host=127.0.0.1,port=0,jfr=off", "; JVM: hiccups every 1ms, JFR off");
+    }
+
+    private static void assertJvmWatchedWithoutJfr(List<String> jvmOptions, String agentArgs, String said) throws Exception {
+        try (ForkedService service = ForkedService.start(ForkedService.jdk("tailwatch.test.jdk17"), jvmOptions, agentArgs,
+                List.of(), "io.tailwatch.testservices.JdkHttpService", "0", "2")) {
+            int port = service.servicePort();
+            int metrics = service.metricsPort();
+            HttpResponse<String> hello = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, hello.statusCode());
+            // Give a JFR stream, were there one, time to deliver its first CPU load.
+            ForkedService.sleep(2500);
+            MetricsScrape scrape = MetricsScrape.of(metrics);
+            assertEquals(List.of(), service.stderr().stream().filter(l -> !l.startsWith("tailwatch:")).collect(Collectors.toList()));
+            assertEquals(1, service.agentLines().size(), service.agentLines().toString());
+            assertTrue(service.agentLines().get(0).contains(said), service.agentLines().get(0));
+            assertTrue(scrape.sum("tailwatch_jvm_hiccup_seconds_count") > 1000, "the hiccup meter ticks");
+            assertEquals(1, scrape.sum("http_server_request_duration_seconds_count"));
+            assertFalse(scrape.text.contains("jvm_system_cpu_utilization_ratio"), "no JFR CPU load");
+            assertTrue(scrape.text.contains("# TYPE jvm_gc_duration_seconds histogram"));
+        }
     }
 
     /** One service on one collector and JDK, and the checks run against it in order. */
