@@ -3,6 +3,7 @@ package io.tailwatch.agent.instrumentation.jdkhttp;
 import io.tailwatch.agent.recording.Distribution;
 import io.tailwatch.agent.recording.HttpServerRecorder;
 import io.tailwatch.agent.recording.Recording;
+import io.tailwatch.agent.recording.Stalls;
 import io.tailwatch.agent.recording.ThreadAllocation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,18 +53,29 @@ public class RequestRecordingBenchmark {
         Distribution distribution;
         /** A request duration; a field so that the JIT cannot fold it. */
         long durationNanos = 250_000;
+        /** A request's start and end, as the server hooks pass them. */
+        long startNanos = System.nanoTime();
+        long endNanos = startNanos + durationNanos;
+        /** The JVM's stalls as the hiccup meter leaves them: some long past, and a meter that reported just now. */
+        Stalls stalls;
 
         @Setup(Level.Trial)
         public void create() {
             recording = new Recording(1000, 60_000_000_000L, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
             http = recording.http();
             distribution = Distribution.ofNanos();
+            stalls = recording.stalls();
+            stalls.watchedBy(1_000_000, 1_000_000);
+            for (int i = 0; i < 100; i++) {
+                stalls.publish(startNanos - 1_000_000_000L + i * 2_000_000L, startNanos - 1_000_000_000L + i * 2_000_000L + 1_000_000);
+            }
         }
 
         /** The agent harvests on a timer; here once per iteration, outside the measured time. */
         @Setup(Level.Iteration)
         public void harvest() {
             recording.harvest();
+            stalls.watched(endNanos);
         }
     }
 
@@ -97,10 +109,19 @@ public class RequestRecordingBenchmark {
         c.workerFinished(allocated, true, null, System.nanoTime());
     }
 
-    /** The series lookup (method x status, no exception) and the recording of one finished request. */
+    /**
+     * The series lookup (method x status, no exception) and the recording of one finished request,
+     * with its start and end as the server hooks pass them (and so its check against the JVM's stalls).
+     */
     @Benchmark
     public void recordRequest(Shared shared) {
-        shared.http.recordRequest(0, 200, null, shared.durationNanos, 0, 13);
+        shared.http.recordRequest(0, 200, null, null, shared.startNanos, shared.endNanos, 0, 13);
+    }
+
+    /** The check of a finished request against the JVM's stalls, part of recordRequest: none overlapped it. */
+    @Benchmark
+    public long pauseCheck(Shared shared) {
+        return shared.http.pauses().ended(shared.startNanos, shared.endNanos);
     }
 
     /** One value into one distribution: HdrHistogram recorder plus exact sum. */
