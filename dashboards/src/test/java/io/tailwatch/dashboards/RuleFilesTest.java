@@ -27,15 +27,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * What promtool does not check: that every alert is unit-tested both ways and before its for:,
  * carries the labels and annotations the README promises, is documented, and reads only metrics
- * the agent exports (or, for the three named ones, will export with issue 4).
+ * the agent exports.
  */
 class RuleFilesTest {
 
-    /** Metrics the alerts may use before the agent's README lists them: issue 4 adds them. */
-    static final Set<String> ISSUE_4_METRICS = Set.of(
-            "tailwatch_gc_pause_max_seconds",
-            "tailwatch_http_server_requests_paused_total",
-            "tailwatch_jvm_hiccup_seconds");
+    /** Metrics the alerts may use before the agent's README lists them: none since issue 4 exported its three. */
+    static final Set<String> ISSUE_4_METRICS = Set.of();
 
     /** Alerts whose value says nothing (up == 0, absent() == 1): their description need not show it. */
     static final Set<String> WITHOUT_VALUE = Set.of("TailwatchAgentDown", "TailwatchTargetMissing");
@@ -162,8 +159,7 @@ class RuleFilesTest {
     }
 
     /**
-     * The recording rules read only metrics of the agent's README; the alerts, in addition, the
-     * three metrics of issue 4 (named in their annotations and in dashboards/README.md).
+     * The recording rules and the alerts read only metrics of the agent's README.
      */
     @Test
     void rulesReadOnlyMetricsTheAgentExports() throws IOException {
