@@ -70,6 +70,37 @@ class JvmPausesIT {
         assertJvmWatchedWithoutJfr(List.of(), "host=127.0.0.1,port=0,jfr=off", "; JVM: hiccups every 1ms, JFR off");
     }
 
+    @Test
+    void aSlowRequestIsAnEventInTheServicesOwnJfrRecording() throws Exception {
+        Path dir = Files.createTempDirectory("tailwatch-slow-request");
+        Path recording = dir.resolve("service.jfr");
+        try {
+            try (ForkedService service = ForkedService.start(ForkedService.jdk("tailwatch.test.jdk25"),
+                    List.of("-XX:StartFlightRecording=filename=" + recording), "host=127.0.0.1,port=0,slow.request=100ms",
+                    List.of(), "io.tailwatch.testservices.JdkHttpService", "0", "2")) {
+                int port = service.servicePort();
+                for (String path : List.of("/sleep?ms=150", "/hello")) {
+                    assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode());
+                }
+                assertEquals(1, service.agentLines().size(), service.stderr().toString());
+            }
+            // The recording is written when the JVM exits.
+            List<jdk.jfr.consumer.RecordedEvent> slow = jdk.jfr.consumer.RecordingFile.readAllEvents(recording).stream()
+                    .filter(e -> e.getEventType().getName().equals("tailwatch.SlowRequest")).collect(Collectors.toList());
+            assertEquals(1, slow.size(), "only the 150 ms request: " + slow);
+            jdk.jfr.consumer.RecordedEvent event = slow.get(0);
+            assertEquals("GET", event.getString("method"));
+            assertEquals(200, event.getInt("status"));
+            assertTrue(event.getLong("requestDuration") >= 150_000_000L, event.toString());
+            assertTrue(event.getLong("pauseOverlap") >= 0, event.toString());
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private static void assertJvmWatchedWithoutJfr(List<String> jvmOptions, String agentArgs, String said) throws Exception {
         try (ForkedService service = ForkedService.start(ForkedService.jdk("tailwatch.test.jdk17"), jvmOptions, agentArgs,
                 List.of(), "io.tailwatch.testservices.JdkHttpService", "0", "2")) {
