@@ -101,7 +101,14 @@ final class AgentCollector extends Collector {
                 .sample("tailwatch_http_server_series_overflow_total", http.series().overflowedRequests());
     }
 
+    /**
+     * Nothing at all without a pool, not even the families' HELP and TYPE lines: a server without a
+     * worker pool (an event loop) must not look like one whose pool is empty.
+     */
     private static void writePools(SampleWriter out, List<WorkerPools.Reading> pools) {
+        if (pools.isEmpty()) {
+            return;
+        }
         SampleWriter.Family busy = out.family("tailwatch_http_server_pool_busy_threads", Type.GAUGE,
                 "Threads of a server's worker pool running a task now.");
         SampleWriter.Family max = out.family("tailwatch_http_server_pool_max_threads", Type.GAUGE,
