@@ -14,6 +14,7 @@ import io.tailwatch.agent.support.AgentThread;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 
 /**
  * Starts the agent once {@link TailwatchAgent} has put the recorders in the bootstrap loader: configuration,
@@ -32,8 +33,20 @@ public final class AgentBootstrap {
             Recording.install(recording);
             // Look the thread MXBean up now rather than on the first request's thread.
             ThreadAllocation.supported();
-            Instrumentations.install(instrumentation, agentClasses(agentJar));
+            List<String> instrumented = Instrumentations.install(instrumentation, agentClasses(agentJar),
+                    recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
+            // The exporter (the Prometheus client, the JVM's management beans, the listening
+            // socket) is not needed before main: it starts beside the application instead of
+            // delaying it, and prints the start line once it listens.
+            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented)).start();
+        } catch (Throwable t) {
+            AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
+        }
+    }
+
+    private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented) {
+        try {
             MetricsExporter exporter = new MetricsExporter(recording, version);
             String where;
             try {
@@ -43,9 +56,10 @@ public final class AgentBootstrap {
                 where = "metrics endpoint OFF: cannot listen on " + config.host() + ":" + config.port() + " ("
                         + AgentLog.describe(e) + "); set another port with port=... or TAILWATCH_PORT";
             }
-            AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where);
+            AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
+                    + "; instrumenting " + String.join(", ", instrumented));
         } catch (Throwable t) {
-            AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
+            AgentLog.line("metrics endpoint OFF, the application runs on: " + AgentLog.describe(t));
         }
     }
 

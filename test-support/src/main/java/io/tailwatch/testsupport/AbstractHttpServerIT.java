@@ -55,6 +55,9 @@ public abstract class AbstractHttpServerIT {
         return startService(workers, "host=127.0.0.1,port=0");
     }
 
+    /** The name of the agent's instrumentation that measures this server, as in {@code tailwatch_agent_instrumentation_applied}. */
+    protected abstract String instrumentationName();
+
     /** Class name of what {@code /throw} throws. */
     protected String thrownType() {
         return "java.lang.IllegalStateException";
@@ -396,7 +399,16 @@ public abstract class AbstractHttpServerIT {
         List<String> lines = service.stderr();
         assertEquals(1, lines.size(), "standard error holds the agent's start line and nothing else (no JVM warning): " + lines);
         assertTrue(lines.get(0).startsWith("tailwatch: ") && lines.get(0).contains(" active on Java "), lines.get(0));
+        assertTrue(lines.get(0).matches(".*; instrumenting .*\\b" + instrumentationName() + "\\b.*"), lines.get(0));
         assertStartedUnchanged(service);
+    }
+
+    @Test
+    public void theAgentReportsWhichInstrumentationApplied() throws Exception {
+        MetricsScrape scrape = scrape();
+        assertEquals(1, scrape.value("tailwatch_agent_instrumentation_applied", Map.of("name", instrumentationName())),
+                scrape.text);
+        assertEquals(1, scrape.value("tailwatch_agent_instrumentation_applied", Map.of("name", "tcp-accept")));
     }
 
     /**

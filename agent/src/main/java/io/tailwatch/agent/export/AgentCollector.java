@@ -55,6 +55,11 @@ final class AgentCollector extends Collector {
             writeConnections(out, r.connections());
         });
         writePools(out, recording.pools().read());
+        SampleWriter.Family applied = out.family("tailwatch_agent_instrumentation_applied", Type.GAUGE,
+                "1 for each installed instrumentation that has changed a class of its library, 0 while it has found none.");
+        for (Map.Entry<String, Boolean> e : recording.instrumentations().read().entrySet()) {
+            applied.sample("tailwatch_agent_instrumentation_applied", List.of("name"), List.of(e.getKey()), e.getValue() ? 1 : 0);
+        }
         SampleWriter.Family errors = out.family("tailwatch_agent_errors", Type.COUNTER,
                 "Internal errors of the agent, by component; each one left the application running.");
         for (Map.Entry<String, Long> e : AgentErrors.counts().entrySet()) {
@@ -139,6 +144,10 @@ final class AgentCollector extends Collector {
         if (s.errorType() != null) {
             names.add("error_type");
             values.add(s.errorType());
+        }
+        if (s.route() != null) {
+            names.add("http_route");
+            values.add(s.route());
         }
     }
 

@@ -3,6 +3,7 @@ package io.tailwatch.agent.instrumentation;
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
 import io.tailwatch.agent.instrumentation.netty.NettyInstrumentation;
+import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -13,6 +14,7 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
 
 
@@ -32,8 +34,11 @@ public final class Instrumentations {
     /**
      * @param agentClasses where the advice classes' bytes are read from: the agent jar itself, so
      *                     that it does not matter which class loader the agent was loaded by
+     * @param status       told which modules were installed and, as their classes load, applied
+     * @return the names of the modules installed, in order
      */
-    public static void install(Instrumentation instrumentation, ClassFileLocator agentClasses) {
+    public static List<String> install(Instrumentation instrumentation, ClassFileLocator agentClasses,
+                                       InstrumentationStatus status) {
         AdviceFactory.use(agentClasses);
         // AgentBuilder.Default eagerly prepares Byte Buddy's Nexus (type initializers injected at
         // load time), which the agent never uses and which calls sun.misc.Unsafe: on JDK 24+ that
@@ -42,7 +47,7 @@ public final class Instrumentations {
         String nexus = System.getProperty(Nexus.PROPERTY);
         System.setProperty(Nexus.PROPERTY, "true");
         try {
-            installAll(instrumentation);
+            return installAll(instrumentation, status);
         } finally {
             if (nexus == null) {
                 System.clearProperty(Nexus.PROPERTY);
@@ -52,7 +57,8 @@ public final class Instrumentations {
         }
     }
 
-    private static void installAll(Instrumentation instrumentation) {
+    private static List<String> installAll(Instrumentation instrumentation, InstrumentationStatus status) {
+        List<String> installed = new ArrayList<>();
         for (InstrumentationModule module : all()) {
             try {
                 AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
@@ -61,21 +67,29 @@ public final class Instrumentations {
                         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                        .with(new FailureListener(module.name()))
+                        .with(new StatusListener(module.name(), status))
                         .assureReadEdgeTo(instrumentation, module.hooksClass());
+                status.installed(module.name());
                 module.extend(agent).installOn(instrumentation);
+                installed.add(module.name());
             } catch (Throwable t) {
                 AgentLog.line("instrumentation " + module.name() + " is off: " + AgentLog.describe(t));
             }
         }
+        return installed;
     }
 
-    /** Reports, once per type, a class the agent could not transform; the class loads unchanged. */
-    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+    /**
+     * Marks a module applied when it transforms a class, and reports, once per type, a class it
+     * could not transform; that class loads unchanged.
+     */
+    private static final class StatusListener extends AgentBuilder.Listener.Adapter {
         private final String module;
+        private final InstrumentationStatus status;
 
-        FailureListener(String module) {
+        StatusListener(String module, InstrumentationStatus status) {
             this.module = module;
+            this.status = status;
         }
 
         @Override
@@ -88,7 +102,7 @@ public final class Instrumentations {
         @Override
         public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule javaModule,
                                      boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
-            // Transformed as planned: nothing to say.
+            status.applied(module);
         }
     }
 }

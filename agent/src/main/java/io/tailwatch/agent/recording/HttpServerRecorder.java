@@ -47,7 +47,13 @@ public final class HttpServerRecorder {
      */
     public void recordRequest(int methodIndex, int status, String errorClass, long durationNanos,
                               long requestBodyBytes, long responseBodyBytes) {
-        series.series(methodIndex, status, errorClass).record(durationNanos, requestBodyBytes, responseBodyBytes);
+        recordRequest(methodIndex, status, errorClass, null, durationNanos, requestBodyBytes, responseBodyBytes);
+    }
+
+    /** As above, for a request the framework matched to a route template ({@code null} if none). */
+    public void recordRequest(int methodIndex, int status, String errorClass, String route, long durationNanos,
+                              long requestBodyBytes, long responseBodyBytes) {
+        series.series(methodIndex, status, errorClass, route).record(durationNanos, requestBodyBytes, responseBodyBytes);
         durations.record(durationNanos);
     }
 

@@ -16,6 +16,7 @@ public final class Recording {
     private final HttpServerRecorder http;
     private final ConnectionRecorder connections = new ConnectionRecorder();
     private final WorkerPools pools = new WorkerPools();
+    private final InstrumentationStatus instrumentations = new InstrumentationStatus();
     private final Object harvestLock = new Object();
 
     /** @param durationBoundsNanos bucket bounds of the request-duration histograms, ascending */
@@ -41,6 +42,10 @@ public final class Recording {
 
     public WorkerPools pools() {
         return pools;
+    }
+
+    public InstrumentationStatus instrumentations() {
+        return instrumentations;
     }
 
     /** Harvests now; called by the agent's timer so that sliding windows advance without scrapes. */

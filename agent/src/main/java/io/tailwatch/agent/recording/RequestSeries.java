@@ -3,13 +3,14 @@ package io.tailwatch.agent.recording;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The recordings of one label set of the HTTP server metrics: method, status code and error type.
+ * The recordings of one label set of the HTTP server metrics: method, status code, error type and route.
  * Label values are fixed at creation; the recording methods are safe from any thread.
  */
 public final class RequestSeries {
     private final String method;
     private final String statusCode;
     private final String errorType;
+    private final String route;
     private final boolean overflow;
 
     private final BucketCounts duration;
@@ -18,11 +19,12 @@ public final class RequestSeries {
     private final LongAdder responseBodyBytes = new LongAdder();
     private final LongAdder responseBodyCount = new LongAdder();
 
-    RequestSeries(String method, String statusCode, String errorType, boolean overflow, long[] durationBoundsNanos) {
+    RequestSeries(String method, String statusCode, String errorType, String route, boolean overflow, long[] durationBoundsNanos) {
         this.duration = new BucketCounts(durationBoundsNanos);
         this.method = method;
         this.statusCode = statusCode;
         this.errorType = errorType;
+        this.route = route;
         this.overflow = overflow;
     }
 
@@ -51,6 +53,11 @@ public final class RequestSeries {
     /** The {@code error_type} label value, or null for a request that did not fail. */
     public String errorType() {
         return errorType;
+    }
+
+    /** The {@code http_route} label value: the framework's route template, or null where none is known. */
+    public String route() {
+        return route;
     }
 
     /** True for the one series that collects requests beyond the label-set cap. */

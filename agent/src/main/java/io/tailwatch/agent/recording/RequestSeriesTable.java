@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.LongAdder;
  * the number of label sets bounded.
  *
  * <p>Requests without a thrown exception are found by array index (method × status code): no
- * hashing, no key object. Requests that threw are found in a map keyed by their exception class
- * name, a rare path. Once {@code maxSeries} label sets exist, new ones are not created: their
- * requests go to a single overflow series and are counted in {@link #overflowedRequests()}.
+ * hashing, no key object. Requests with a route template are found by the template, which the
+ * framework hands over as the same string object every time (its hash is cached), then by a scan
+ * of the few method × status entries seen on that route. Requests that threw are found in a map
+ * keyed by their exception class name, a rare path. Once {@code maxSeries} label sets exist, new
+ * ones are not created: their requests go to a single overflow series and are counted in
+ * {@link #overflowedRequests()}.
  */
 public final class RequestSeriesTable {
     /** Status slots: 0 for "no response", 100..599 for themselves, 600 for anything else. */
@@ -28,6 +31,7 @@ public final class RequestSeriesTable {
     private final AtomicReferenceArray<RequestSeries> byMethodAndStatus =
             new AtomicReferenceArray<>(HttpMethods.COUNT * STATUS_SLOTS);
     private final Map<ErrorKey, RequestSeries> withException = new ConcurrentHashMap<>();
+    private final Map<String, RouteEntries> byRoute = new ConcurrentHashMap<>();
     private final List<RequestSeries> all = new CopyOnWriteArrayList<>();
     private final long[] durationBoundsNanos;
     private final RequestSeries overflow;
@@ -37,7 +41,7 @@ public final class RequestSeriesTable {
     public RequestSeriesTable(int maxSeries, long[] durationBoundsNanos) {
         this.maxSeries = maxSeries;
         this.durationBoundsNanos = durationBoundsNanos.clone();
-        this.overflow = new RequestSeries(null, null, null, true, this.durationBoundsNanos);
+        this.overflow = new RequestSeries(null, null, null, null, true, this.durationBoundsNanos);
     }
 
     static int statusSlot(int status) {
@@ -64,7 +68,25 @@ public final class RequestSeriesTable {
      *                     without one (status 5xx, or no response) gets an error type too
      */
     public RequestSeries series(int methodIndex, int status, String errorClass) {
+        return series(methodIndex, status, errorClass, null);
+    }
+
+    /**
+     * As {@link #series(int, int, String)}, for a request the framework matched to a route.
+     *
+     * @param route the route template (such as {@code /owners/{ownerId}}), or null if none is known
+     */
+    public RequestSeries series(int methodIndex, int status, String errorClass, String route) {
         int slot = statusSlot(status);
+        if (route != null && errorClass == null) {
+            int key = methodIndex * STATUS_SLOTS + slot;
+            RouteEntries entries = byRoute.get(route);
+            RequestSeries s = entries == null ? null : entries.find(key);
+            if (s == null) {
+                s = createForRoute(route, key, methodIndex, slot);
+            }
+            return counted(s);
+        }
         if (errorClass == null) {
             int index = methodIndex * STATUS_SLOTS + slot;
             RequestSeries s = byMethodAndStatus.get(index);
@@ -73,7 +95,7 @@ public final class RequestSeriesTable {
             }
             return counted(s);
         }
-        ErrorKey key = new ErrorKey(methodIndex, slot, errorClass);
+        ErrorKey key = new ErrorKey(methodIndex, slot, errorClass, route);
         RequestSeries s = withException.get(key);
         if (s == null) {
             s = createWithException(key);
@@ -94,7 +116,7 @@ public final class RequestSeriesTable {
             return s;
         }
         String errorType = slot == NO_STATUS ? "_OTHER" : (slot >= 500 && slot <= 599 ? statusLabel(slot) : null);
-        s = newSeries(HttpMethods.name(methodIndex), statusLabel(slot), errorType);
+        s = newSeries(HttpMethods.name(methodIndex), statusLabel(slot), errorType, null);
         // Also the overflow series is cached, so that requests beyond the cap stay lock-free.
         byMethodAndStatus.set(index, s);
         return s;
@@ -105,7 +127,7 @@ public final class RequestSeriesTable {
         if (s != null) {
             return s;
         }
-        s = newSeries(HttpMethods.name(key.methodIndex), statusLabel(key.statusSlot), key.errorClass);
+        s = newSeries(HttpMethods.name(key.methodIndex), statusLabel(key.statusSlot), key.errorClass, key.route);
         if (s != overflow) {
             // Past the cap nothing is added, so that the map stays bounded; such requests take
             // this lock, a path already as slow as the exception that led here.
@@ -114,11 +136,28 @@ public final class RequestSeriesTable {
         return s;
     }
 
-    private RequestSeries newSeries(String method, String status, String errorType) {
+    private synchronized RequestSeries createForRoute(String route, int key, int methodIndex, int slot) {
+        RouteEntries entries = byRoute.get(route);
+        RequestSeries s = entries == null ? null : entries.find(key);
+        if (s != null) {
+            return s;
+        }
+        String errorType = slot == NO_STATUS ? "_OTHER" : (slot >= 500 && slot <= 599 ? statusLabel(slot) : null);
+        s = newSeries(HttpMethods.name(methodIndex), statusLabel(slot), errorType, route);
+        if (s == overflow && entries == null) {
+            // A route first seen past the cap is not kept, so that the map stays bounded; its
+            // requests take this lock.
+            return s;
+        }
+        byRoute.put(route, (entries == null ? RouteEntries.EMPTY : entries).with(key, s));
+        return s;
+    }
+
+    private RequestSeries newSeries(String method, String status, String errorType, String route) {
         if (all.size() >= maxSeries) {
             return overflow;
         }
-        RequestSeries s = new RequestSeries(method, status, errorType, false, durationBoundsNanos);
+        RequestSeries s = new RequestSeries(method, status, errorType, route, false, durationBoundsNanos);
         all.add(s);
         return s;
     }
@@ -146,15 +185,50 @@ public final class RequestSeriesTable {
         return maxSeries;
     }
 
+    /**
+     * The series of one route, by method × status key: immutable, replaced whole under the table's
+     * lock, so that readers scan it without one. A route sees a handful of keys.
+     */
+    private static final class RouteEntries {
+        static final RouteEntries EMPTY = new RouteEntries(new int[0], new RequestSeries[0]);
+
+        final int[] keys;
+        final RequestSeries[] series;
+
+        RouteEntries(int[] keys, RequestSeries[] series) {
+            this.keys = keys;
+            this.series = series;
+        }
+
+        RequestSeries find(int key) {
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] == key) {
+                    return series[i];
+                }
+            }
+            return null;
+        }
+
+        RouteEntries with(int key, RequestSeries s) {
+            int[] k = java.util.Arrays.copyOf(keys, keys.length + 1);
+            RequestSeries[] v = java.util.Arrays.copyOf(series, series.length + 1);
+            k[keys.length] = key;
+            v[series.length] = s;
+            return new RouteEntries(k, v);
+        }
+    }
+
     private static final class ErrorKey {
         final int methodIndex;
         final int statusSlot;
         final String errorClass;
+        final String route;
 
-        ErrorKey(int methodIndex, int statusSlot, String errorClass) {
+        ErrorKey(int methodIndex, int statusSlot, String errorClass, String route) {
             this.methodIndex = methodIndex;
             this.statusSlot = statusSlot;
             this.errorClass = errorClass;
+            this.route = route;
         }
 
         @Override
@@ -163,12 +237,13 @@ public final class RequestSeriesTable {
                 return false;
             }
             ErrorKey k = (ErrorKey) o;
-            return methodIndex == k.methodIndex && statusSlot == k.statusSlot && errorClass.equals(k.errorClass);
+            return methodIndex == k.methodIndex && statusSlot == k.statusSlot && errorClass.equals(k.errorClass)
+                    && Objects.equals(route, k.route);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(methodIndex, statusSlot, errorClass);
+            return Objects.hash(methodIndex, statusSlot, errorClass, route);
         }
     }
 }

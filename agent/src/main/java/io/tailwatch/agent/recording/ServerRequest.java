@@ -34,6 +34,7 @@ public final class ServerRequest {
     private int status;
     private long responseBodyBytes;
     private String errorClass;
+    private String route;
 
     /**
      * The server holds a new request and has parsed its request line and headers.
@@ -49,24 +50,34 @@ public final class ServerRequest {
         if (r == null) {
             return false;
         }
+        begin(r.http(), connection, arrivalNanos, HttpMethods.indexOf(method), requestBodyBytes);
+        return true;
+    }
+
+    /**
+     * As {@link #begin(ServerConnection, long, String, long)}, into a given recorder, with the
+     * method as an {@link HttpMethods} index.
+     */
+    public void begin(HttpServerRecorder http, ServerConnection connection, long arrivalNanos, int methodIndex,
+                      long requestBodyBytes) {
         if (state == IN_FLIGHT) {
             end(arrivalNanos);
         }
-        this.http = r.http();
+        this.http = http;
         this.connection = connection;
         this.arrivalNanos = arrivalNanos;
         this.handlerStarted = false;
-        this.methodIndex = HttpMethods.indexOf(method);
+        this.methodIndex = methodIndex;
         this.requestBodyBytes = requestBodyBytes >= 0 ? requestBodyBytes : -1;
         this.status = 0;
         this.responseBodyBytes = 0;
         this.errorClass = null;
+        this.route = null;
         if (connection != null) {
             connection.requestStarted(arrivalNanos);
         }
         http.requestBegan();
         state = IN_FLIGHT;
-        return true;
     }
 
     /**
@@ -86,15 +97,31 @@ public final class ServerRequest {
     }
 
     public void responseBodyWritten(long bytes) {
-        if (bytes > 0) {
+        if (bytes > 0 && responseBodyBytes >= 0) {
             responseBodyBytes += bytes;
         }
+    }
+
+    /** The response body is not measured for this request (the server wrote the response itself). */
+    public void responseBodyUnmeasured() {
+        responseBodyBytes = -1;
     }
 
     /** The handler threw; the first exception of a request becomes its {@code error_type}. */
     public void threw(Throwable error) {
         if (state == IN_FLIGHT && errorClass == null && error != null) {
             errorClass = error.getClass().getName();
+        }
+    }
+
+    /**
+     * The route template the framework matched, such as {@code /owners/{ownerId}}; the last one set
+     * counts (an error dispatch may match another). Only templates the framework defines may be
+     * passed, never a raw path: they become the {@code http_route} label.
+     */
+    public void route(String template) {
+        if (state == IN_FLIGHT) {
+            route = template;
         }
     }
 
@@ -108,7 +135,7 @@ public final class ServerRequest {
             return false;
         }
         http.requestEnded();
-        http.recordRequest(methodIndex, status, errorClass, nowNanos - arrivalNanos, requestBodyBytes, responseBodyBytes);
+        http.recordRequest(methodIndex, status, errorClass, route, nowNanos - arrivalNanos, requestBodyBytes, responseBodyBytes);
         if (connection != null) {
             connection.requestEnded(nowNanos);
         }

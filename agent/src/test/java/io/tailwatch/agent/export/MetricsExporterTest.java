@@ -33,6 +33,7 @@ class MetricsExporterTest {
         recording.http().recordRequest(GET, 200, null, 2_500_000, -1, 200);   // exactly on the 0.0025 bound
         recording.http().recordRequest(POST, 503, null, 30_000_000, 64, 10);
         recording.http().recordRequest(GET, 0, "java.io.IOException", 7_000_000, -1, -1);
+        recording.http().recordRequest(GET, 200, null, "/owners/{ownerId}", 4_000_000, -1, 5);
         recording.http().recordQueue(1_000);
         recording.http().recordQueue(2_000_000);
         recording.http().recordAllocation(5000);
@@ -41,6 +42,9 @@ class MetricsExporterTest {
         recording.connections().opened();
         recording.connections().firstRequest(500_000);
         recording.connections().closed(2_000_000_000L, 3);
+        recording.instrumentations().installed("jdk-httpserver");
+        recording.instrumentations().installed("tomcat");
+        recording.instrumentations().applied("jdk-httpserver");
     }
 
     private static final class Written {
@@ -162,7 +166,11 @@ class MetricsExporterTest {
 
         assertEquals(1, e.sample(DURATION + "_count", getIoException).value);
         assertEquals(0.007, e.sample(DURATION + "_sum", getIoException).value, 1e-12);
-        assertEquals(3, e.named(DURATION + "_count").size());
+        Map<String, String> getOwner = labels("http_request_method", "GET", "http_response_status_code", "200",
+                "http_route", "/owners/{ownerId}");
+        assertEquals(1, e.sample(DURATION + "_count", getOwner).value);
+        assertEquals(0.004, e.sample(DURATION + "_sum", getOwner).value, 1e-12);
+        assertEquals(4, e.named(DURATION + "_count").size());
 
         assertEquals(2, e.sample("http_server_response_body_size_bytes_count", get200).value);
         assertEquals(300, e.sample("http_server_response_body_size_bytes_sum", get200).value);
@@ -188,6 +196,9 @@ class MetricsExporterTest {
         assertEquals(3, e.sample("tailwatch_connection_requests_sum", Map.of()).value);
         assertEquals(0, e.sample("tailwatch_connection_requests_bucket", labels("le", "2")).value);
         assertEquals(1, e.sample("tailwatch_connection_requests_bucket", labels("le", "5")).value);
+
+        assertEquals(1, e.sample("tailwatch_agent_instrumentation_applied", labels("name", "jdk-httpserver")).value);
+        assertEquals(0, e.sample("tailwatch_agent_instrumentation_applied", labels("name", "tomcat")).value);
 
         Exposition.Sample info = e.named("tailwatch_agent_info").get(0);
         assertEquals("9.9.9-test", info.labels.get("version"));

@@ -13,6 +13,11 @@ class JdkHttpServerOnJdk17IT extends AbstractHttpServerIT {
     }
 
     @Override
+    protected String instrumentationName() {
+        return "jdk-httpserver";
+    }
+
+    @Override
     protected int statusWhenHandlerThrows() {
         return -1;
     }

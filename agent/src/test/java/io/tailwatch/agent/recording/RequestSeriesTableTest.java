@@ -145,4 +145,37 @@ class RequestSeriesTableTest {
         long[] cumulative = b.cumulativeCounts();
         return cumulative[cumulative.length - 1];
     }
+
+    @Test
+    void aRouteIsALabelOfItsOwn() {
+        RequestSeriesTable table = new RequestSeriesTable(100, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
+        RequestSeries owners = table.series(GET, 200, null, "/owners/{ownerId}");
+        assertEquals("/owners/{ownerId}", owners.route());
+        assertSame(owners, table.series(GET, 200, null, "/owners/{ownerId}"));
+        assertSame(owners, table.series(GET, 200, null, new String("/owners/{ownerId}")), "found by value, not identity");
+        assertNotSame(owners, table.series(GET, 200, null), "a request without a route is another label set");
+        assertNull(table.series(GET, 200, null).route());
+        assertNotSame(owners, table.series(GET, 404, null, "/owners/{ownerId}"));
+        assertNotSame(owners, table.series(POST, 200, null, "/owners/{ownerId}"));
+        assertNotSame(owners, table.series(GET, 200, null, "/vets"));
+        assertEquals("500", table.series(GET, 500, null, "/vets").errorType());
+        RequestSeries thrown = table.series(GET, 500, "java.lang.IllegalStateException", "/vets");
+        assertEquals("/vets", thrown.route());
+        assertSame(thrown, table.series(GET, 500, "java.lang.IllegalStateException", "/vets"));
+        assertNotSame(thrown, table.series(GET, 500, "java.lang.IllegalStateException", "/owners/{ownerId}"));
+    }
+
+    @Test
+    void routesCountAgainstTheCapAndOverflowBeyondIt() {
+        RequestSeriesTable table = new RequestSeriesTable(10, io.tailwatch.agent.config.AgentConfig.defaults().bucketsNanos());
+        for (int i = 0; i < 10; i++) {
+            assertFalse(table.series(GET, 200, null, "/route/" + i).isOverflow());
+        }
+        RequestSeries beyond = table.series(GET, 200, null, "/route/10");
+        assertTrue(beyond.isOverflow());
+        assertTrue(table.series(GET, 404, null, "/route/0").isOverflow(), "a new label set on a known route overflows too");
+        assertFalse(table.series(GET, 200, null, "/route/3").isOverflow(), "known label sets keep recording");
+        assertEquals(2, table.overflowedRequests());
+        assertEquals(11, table.all().size(), "ten label sets and the overflow series");
+    }
 }

@@ -3,13 +3,15 @@ package io.tailwatch.agent.instrumentation.jdkhttp;
 import io.tailwatch.agent.recording.ConnectionRecorder;
 import io.tailwatch.agent.recording.HttpMethods;
 import io.tailwatch.agent.recording.HttpServerRecorder;
+import io.tailwatch.agent.recording.ServerConnection;
+import io.tailwatch.agent.recording.ServerRequest;
 
 /**
  * What tailwatch tracks of one connection of the JDK HTTP server, kept in a field added to
  * {@code sun.net.httpserver.HttpConnection}.
  *
  * <p>The JDK server runs at most one exchange per connection at a time, so the connection also
- * carries the clock of its current request. The request clock starts when the dispatcher thread
+ * carries the {@link ServerRequest} of its current request, reused from one request to the next. The request clock starts when the dispatcher thread
  * creates the exchange task for bytes that have arrived ({@link #requestArrived}), before the task
  * waits in the executor's queue; idle time between keep-alive requests is never counted.
  *
@@ -17,36 +19,22 @@ import io.tailwatch.agent.recording.HttpServerRecorder;
  * task is handed the connection through {@code Executor.execute}, and a thread that completes the
  * response later is handed the exchange by the application, so each step happens-after the one
  * before it and plain fields suffice. {@link #closed} may race with a completion on another thread;
- * the {@code inFlight} flag is then best effort, as the request itself was cut short.
+ * {@link ServerRequest#end} then records the request once, whichever comes first.
  */
 public final class JdkHttpConnection {
     private final HttpServerRecorder http;
-    private final ConnectionRecorder connections;
-    private final long openedNanos;
-
-    private long arrivedNanos;
+    private final ServerConnection connection;
+    private final ServerRequest request = new ServerRequest();
     private long workerStartNanos;
-    private boolean inFlight;
-    private int methodIndex;
-    private long requestBodyBytes;
-    private int status;
-    private long responseBodyBytes;
-    private String thrown;
-
-    private long requests;
-    private boolean setupRecorded;
-    private boolean closed;
 
     JdkHttpConnection(HttpServerRecorder http, ConnectionRecorder connections, long openedNanos) {
         this.http = http;
-        this.connections = connections;
-        this.openedNanos = openedNanos;
-        connections.opened();
+        this.connection = new ServerConnection(connections, openedNanos);
     }
 
     /** Dispatcher thread: bytes of a new request are ready and a task is about to be queued. */
     void requestArrived(long nowNanos) {
-        arrivedNanos = nowNanos;
+        connection.readable(nowNanos);
     }
 
     /**
@@ -60,55 +48,35 @@ public final class JdkHttpConnection {
 
     /** Worker thread: the request line and headers were read and a handler is about to run. */
     void requestParsed(String method, long contentLength) {
-        startRequest();
-        methodIndex = HttpMethods.indexOf(method);
-        requestBodyBytes = contentLength >= 0 ? contentLength : -1;
-        status = 0;
-        responseBodyBytes = 0;
-        thrown = null;
-        inFlight = true;
-        http.requestBegan();
+        request.begin(http, connection, connection.arrival(), HttpMethods.indexOf(method), contentLength);
+        request.handlerStarted(workerStartNanos);
     }
 
     /** The server answered the request itself (bad request line, no context, ...) and closes. */
     void rejected(int code, String requestLine, long nowNanos) {
-        startRequest();
-        requests++;
-        http.recordRequest(HttpMethods.indexOfRequestLine(requestLine), code, null, nowNanos - arrivedNanos, -1, -1);
-    }
-
-    private void startRequest() {
-        if (!setupRecorded) {
-            setupRecorded = true;
-            connections.firstRequest(arrivedNanos - openedNanos);
-        }
-        http.recordQueue(workerStartNanos - arrivedNanos);
+        request.begin(http, connection, connection.arrival(), HttpMethods.indexOfRequestLine(requestLine), -1);
+        request.handlerStarted(workerStartNanos);
+        request.status(code);
+        request.responseBodyUnmeasured();
+        request.end(nowNanos);
     }
 
     void responseStatus(int code) {
-        status = code;
+        request.status(code);
     }
 
     void responseBodyWritten(long bytes) {
-        responseBodyBytes += bytes;
+        request.responseBodyWritten(bytes);
     }
 
     /** The last byte of the response has been written: the request is complete. */
     void responseFinished(long nowNanos) {
-        if (!inFlight) {
-            return;
-        }
-        inFlight = false;
-        requests++;
-        http.requestEnded();
-        http.recordRequest(methodIndex, status, null, nowNanos - arrivedNanos, requestBodyBytes, responseBodyBytes);
+        request.end(nowNanos);
     }
 
     /** The handler threw; remembered until the server closes the connection or the task ends. */
     void handlerThrew(Throwable t) {
-        if (inFlight && thrown == null) {
-            thrown = t.getClass().getName();
-        }
+        request.threw(t);
     }
 
     /**
@@ -118,8 +86,8 @@ public final class JdkHttpConnection {
      */
     void workerFinished(long allocatedBytes, boolean handledRequest, Throwable error, long nowNanos) {
         if (error != null) {
-            handlerThrew(error);
-            failInFlight(nowNanos);
+            request.threw(error);
+            request.end(nowNanos);
         }
         if (handledRequest && allocatedBytes >= 0) {
             http.recordAllocation(allocatedBytes);
@@ -128,21 +96,7 @@ public final class JdkHttpConnection {
 
     /** The server closed the connection; a request still in flight ends here, failed. */
     void closed(long nowNanos) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        failInFlight(nowNanos);
-        connections.closed(nowNanos - openedNanos, requests);
-    }
-
-    private void failInFlight(long nowNanos) {
-        if (!inFlight) {
-            return;
-        }
-        inFlight = false;
-        requests++;
-        http.requestEnded();
-        http.recordRequest(methodIndex, status, thrown, nowNanos - arrivedNanos, requestBodyBytes, responseBodyBytes);
+        request.end(nowNanos);
+        connection.closed(nowNanos);
     }
 }

@@ -12,6 +12,11 @@ class Netty41IT extends AbstractHttpServerIT {
         return ForkedService.service(ForkedService.jdk("tailwatch.test.jdk17"), Netty41Service.class.getName(), workers, agentArgs);
     }
 
+    @Override
+    protected String instrumentationName() {
+        return "netty";
+    }
+
     /** The service answers a handler's exception from exceptionCaught, as Netty applications do. */
     @Override
     protected int statusWhenHandlerThrows() {
