@@ -146,20 +146,25 @@ final class NettyAdvice {
      */
     static final class HandlerInvoked {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter(@Advice.This ChannelHandlerContext ctx, @Advice.Argument(0) Object message) {
+        static Object enter(@Advice.This ChannelHandlerContext ctx, @Advice.Argument(0) Object message,
+                            @Advice.Local("mark") long mark) {
             if (NettyHooks.isRequest(message)) {
                 Channel channel = ctx.channel();
                 if (!channel.eventLoop().inEventLoop()) {
-                    return NettyHooks.handlerPickedUp(channel, message);
+                    Object connection = NettyHooks.handlerPickedUp(channel, message);
+                    if (connection != null) {
+                        mark = NettyHooks.allocationMark();
+                    }
+                    return connection;
                 }
             }
-            return 0;
+            return null;
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        static void exit(@Advice.Enter long token) {
-            if (token != 0) {
-                NettyHooks.handlerReturned(token);
+        static void exit(@Advice.Enter Object connection, @Advice.Local("mark") long mark) {
+            if (connection != null) {
+                NettyHooks.handlerReturned(connection, mark);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.tailwatch.agent.instrumentation.netty;
 
+import io.tailwatch.agent.recording.CurrentRequest;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
@@ -47,6 +48,10 @@ public final class NettyConnection {
     private volatile long responded;
     private long pickupCursor;
     private Object lastPickedUp;
+    /** The request whose handler started last: what a handler's exception belongs to. */
+    private volatile Slot handling;
+    /** What {@link CurrentRequest} held before a handler call published this connection's request. */
+    private ServerRequest publishedBefore;
     /** The request whose body the decoder is reading, between its head and its last content. */
     private Slot reading;
     /** The request whose decoded messages are about to be, or are being, passed on; see {@link #dispatchStarting}. */
@@ -105,6 +110,7 @@ public final class NettyConnection {
         if (pipeline == PIPELINE_ON_LOOP) {
             slot.started = true;
             slot.request.handlerStarted(nowNanos);
+            handling = slot;
         }
     }
 
@@ -123,10 +129,15 @@ public final class NettyConnection {
 
     /**
      * The decoder is about to pass its output on. For a pipeline that runs its handlers on the event
-     * loop, the handler works inside that call, so the allocation it measures is the request's.
+     * loop, the handler works inside that call, so the allocation it measures is the request's, and
+     * the request is published as the loop's {@link CurrentRequest} until {@link #dispatchFinished}.
      */
     boolean dispatchStarting(Object context) {
-        return pipeline == PIPELINE_ON_LOOP && dispatching != null && context == decoderContext;
+        if (pipeline != PIPELINE_ON_LOOP || dispatching == null || context != decoderContext) {
+            return false;
+        }
+        publishedBefore = CurrentRequest.enter(dispatching.request);
+        return true;
     }
 
     /**
@@ -136,6 +147,7 @@ public final class NettyConnection {
      * @param mark the thread's allocation counter when the pass started, -1 if unmeasured
      */
     void dispatchFinished(long mark) {
+        unpublish();
         Slot slot = dispatching;
         if (slot == null) {
             return;
@@ -159,8 +171,9 @@ public final class NettyConnection {
 
     /**
      * A thread other than the event loop invokes a handler with {@code message}, an
-     * {@code HttpRequest}: the oldest request whose handler has not started starts now. The same
-     * message passed on to further handlers of that thread starts nothing more.
+     * {@code HttpRequest}: the oldest request whose handler has not started starts now, and is
+     * published as the thread's {@link CurrentRequest} until {@link #unpublish}. The same message
+     * passed on to further handlers of that thread starts nothing more.
      *
      * @return whether a request's handler started
      */
@@ -178,7 +191,9 @@ public final class NettyConnection {
             if (slot != null && !slot.started && slot.request.inFlight()) {
                 slot.started = true;
                 slot.request.handlerStarted(nowNanos);
+                handling = slot;
                 pickupCursor = seq;
+                publishedBefore = CurrentRequest.enter(slot.request);
                 return true;
             }
         }
@@ -186,8 +201,24 @@ public final class NettyConnection {
         return false;
     }
 
-    /** An exception travels the pipeline: it belongs to the request whose response is due next. */
+    /** The handler call that {@link #dispatchStarting} or {@link #pickedUp} saw start has returned. */
+    void unpublish() {
+        CurrentRequest.exit(publishedBefore);
+        publishedBefore = null;
+    }
+
+    /**
+     * An exception travels the pipeline. It belongs to the request whose handler started last, while
+     * that one is in flight: with a handler on another executor, the response due next on the event
+     * loop may be an earlier request's, already answered but not yet written. Else to the request
+     * whose response is due next.
+     */
     void exceptionCaught(Throwable cause) {
+        Slot current = handling;
+        if (current != null && current.request.inFlight()) {
+            current.request.threw(cause);
+            return;
+        }
         long seq = responded;
         if (seq < begun) {
             Slot slot = slot(seq);
@@ -269,6 +300,7 @@ public final class NettyConnection {
         dispatching = null;
         decoderContext = null;
         lastPickedUp = null;
+        handling = null;
         connection.closed(nowNanos);
     }
 

@@ -127,29 +127,32 @@ public final class NettyHooks {
     /**
      * A thread other than the channel's event loop invokes a handler with a request's head.
      *
-     * @return a token for {@link #handlerReturned}: 0 if no request's handler started with it
+     * @return the connection whose request's handler started with it, for {@link #handlerReturned}; or null
      */
-    public static long handlerPickedUp(Object channel, Object message) {
+    public static Object handlerPickedUp(Object channel, Object message) {
         NettyConnection c = of(channel);
         if (c == null) {
-            return 0;
+            return null;
         }
         try {
-            if (!c.pickedUp(message, System.nanoTime())) {
-                return 0;
-            }
-            long mark = ServerRequest.allocationMark();
-            return mark < 0 ? -1 : mark + 1;
+            return c.pickedUp(message, System.nanoTime()) ? c : null;
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);
-            return 0;
+            return null;
         }
     }
 
-    /** The handler invocation that {@link #handlerPickedUp} saw start has returned. */
-    public static void handlerReturned(long token) {
-        if (token > 0) {
-            ServerRequest.handlerReturned(token - 1);
+    /**
+     * The handler invocation that {@link #handlerPickedUp} saw start has returned.
+     *
+     * @param mark the thread's allocation counter when it started, -1 if unmeasured
+     */
+    public static void handlerReturned(Object connection, long mark) {
+        try {
+            ((NettyConnection) connection).unpublish();
+            ServerRequest.handlerReturned(mark);
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
         }
     }
 
