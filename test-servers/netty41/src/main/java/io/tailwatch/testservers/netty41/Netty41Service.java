@@ -51,7 +51,8 @@ import java.util.logging.StreamHandler;
  * A plain Netty 4.1 HTTP server, written as Netty's own examples are: {@link HttpServerCodec},
  * {@link HttpObjectAggregator}, and one handler answering every path. The handler runs on a
  * {@link DefaultEventExecutorGroup} of WORKERS threads, so that {@code /sleep} blocks a worker and
- * not the event loop, and requests queue for those workers as they would for a thread pool.
+ * not the event loop, and requests queue for those workers as they would for a thread pool. With
+ * WORKERS 0 the handler runs on the event loop, as Vert.x's and Reactor Netty's do.
  *
  * <p>Usage: {@code Netty41Service PORT WORKERS [nio|epoll]}. Prints {@code LISTENING <port>} when
  * ready. Netty logs through java.util.logging here, which this service sends to standard output.
@@ -71,7 +72,7 @@ public final class Netty41Service {
         EventLoopGroup acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         EventLoopGroup io = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventExecutorGroup handlers = new DefaultEventExecutorGroup(workers);
+        EventExecutorGroup handlers = workers > 0 ? new DefaultEventExecutorGroup(workers) : null;
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, io)
@@ -82,7 +83,11 @@ public final class Netty41Service {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20));
-                        ch.pipeline().addLast(handlers, "service", new ServiceHandler());
+                        if (handlers != null) {
+                            ch.pipeline().addLast(handlers, "service", new ServiceHandler());
+                        } else {
+                            ch.pipeline().addLast("service", new ServiceHandler());
+                        }
                     }
                 });
         Channel server = bootstrap.bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();

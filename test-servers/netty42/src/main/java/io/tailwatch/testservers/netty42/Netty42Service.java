@@ -50,10 +50,12 @@ import java.util.logging.SimpleFormatter;
 import java.util.logging.StreamHandler;
 
 /**
- * A plain Netty 4.2 HTTP server, on 4.2's I/O-handler event loops, written as Netty's own examples are: {@link HttpServerCodec},
- * {@link HttpObjectAggregator}, and one handler answering every path. The handler runs on a
- * {@link DefaultEventExecutorGroup} of WORKERS threads, so that {@code /sleep} blocks a worker and
- * not the event loop, and requests queue for those workers as they would for a thread pool.
+ * A plain Netty 4.2 HTTP server on 4.2's I/O-handler event loops, written as Netty's own
+ * examples are: {@link HttpServerCodec}, {@link HttpObjectAggregator}, and one handler answering
+ * every path. The handler runs on a {@link DefaultEventExecutorGroup} of WORKERS threads, so that
+ * {@code /sleep} blocks a worker and not the event loop, and requests queue for those workers as
+ * they would for a thread pool. With WORKERS 0 the handler runs on the event loop, as Vert.x's and
+ * Reactor Netty's do.
  *
  * <p>Usage: {@code Netty42Service PORT WORKERS [nio|epoll]}. Prints {@code LISTENING <port>} when
  * ready. Netty logs through java.util.logging here, which this service sends to standard output.
@@ -74,7 +76,7 @@ public final class Netty42Service {
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, transport);
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(transport);
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventExecutorGroup handlers = new DefaultEventExecutorGroup(workers);
+        EventExecutorGroup handlers = workers > 0 ? new DefaultEventExecutorGroup(workers) : null;
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, io)
@@ -85,7 +87,11 @@ public final class Netty42Service {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20));
-                        ch.pipeline().addLast(handlers, "service", new ServiceHandler());
+                        if (handlers != null) {
+                            ch.pipeline().addLast(handlers, "service", new ServiceHandler());
+                        } else {
+                            ch.pipeline().addLast("service", new ServiceHandler());
+                        }
                     }
                 });
         Channel server = bootstrap.bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
