@@ -71,7 +71,7 @@ final class NettyAdvice {
     /**
      * {@code HttpObjectDecoder.decode(ctx, buffer, out)}: what one call adds to {@code out} belongs
      * to one request (the decoder returns after a request's last content). On a connection's first
-     * request, the pipeline is scanned once for handlers bound to another executor.
+     * request, the handlers after the decoder are scanned once for one bound to another executor.
      */
     static final class Decoded {
         @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -96,13 +96,15 @@ final class NettyAdvice {
                 if (message instanceof HttpRequest) {
                     if (NettyHooks.pipelineUnknown(connection)) {
                         boolean offLoop = false;
+                        boolean afterDecoder = false;
                         EventExecutor loop = channel.eventLoop();
                         ChannelPipeline pipeline = ctx.pipeline();
                         for (Map.Entry<String, ChannelHandler> entry : pipeline) {
                             ChannelHandlerContext handlerContext = pipeline.context(entry.getValue());
-                            if (handlerContext != null && handlerContext.executor() != loop) {
+                            if (afterDecoder && handlerContext != null && handlerContext.executor() != loop) {
                                 offLoop = true;
                             }
+                            afterDecoder |= entry.getValue() == ctx.handler();
                         }
                         NettyHooks.pipelineScanned(connection, offLoop);
                     }
