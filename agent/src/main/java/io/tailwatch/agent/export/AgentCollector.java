@@ -107,6 +107,10 @@ final class AgentCollector extends Collector {
     }
 
     private static void writePools(SampleWriter out, List<WorkerPools.Reading> pools) {
+        // No pool (virtual threads, an event loop), no pool families: not even their headers.
+        if (pools.isEmpty()) {
+            return;
+        }
         SampleWriter.Family busy = out.family("tailwatch_http_server_pool_busy_threads", Type.GAUGE,
                 "Threads of a server's worker pool running a task now.");
         SampleWriter.Family max = out.family("tailwatch_http_server_pool_max_threads", Type.GAUGE,

@@ -30,13 +30,20 @@ class Tomcat11VirtualThreadsOnJdk25IT extends Tomcat11IT {
     }
 
     /**
-     * Sixteen connections do not wait for two workers: each request gets a virtual thread at once,
-     * so the client's mean stays near the handler's 5 ms (two workers would make it about 40 ms), and
-     * the queue (from the poller's hand-off to the virtual thread's start) is a small part of it.
+     * Sixteen connections do not wait for two workers: each request gets a virtual thread at once.
+     * Two workers would make the client's mean about 40 ms, 35 of them in the queue; here it stays
+     * near the handler's 5 ms, and what queue there is (from the poller's hand-off to the virtual
+     * thread's start) is the wait for a carrier thread when the cores are busy. The agent's mean is
+     * at least the handler's and at most the client's. What the client sees beyond it is the time
+     * before the poller sees the bytes and the client's own sixteen threads being scheduled, on two
+     * cores shared with the service: from half a millisecond on an idle machine to nearly four on a
+     * busy one, more than 15 % of so short a request, so the bound is 15 % or 4 ms.
      */
     @Override
-    protected void assertQueueUnderLoad(double clientMean, double queueMean, String what) {
-        assertTrue(clientMean < 0.02, "requests were not serialised on a pool; " + what);
-        assertTrue(queueMean < 0.25 * clientMean, "nothing waits for a worker; " + what);
+    protected void assertUnderLoad(double clientMean, double agentMean, double queueMean, String what) {
+        assertTrue(clientMean < 0.025, "requests were not serialised on a pool; " + what);
+        assertTrue(queueMean < 0.01, "nothing waits for one of two workers; " + what);
+        assertTrue(agentMean >= 0.005 && agentMean <= clientMean, "the handler's 5 ms, at most what the client felt; " + what);
+        assertTrue(clientMean - agentMean <= Math.max(0.15 * clientMean, 0.004), what);
     }
 }
