@@ -25,7 +25,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * one {@link ServerConnection} and one reused {@link ServerRequest} each), its read listener on the
  * I/O thread ({@code HttpReadListener}), the exchange ({@code HttpServerExchange}: the root
  * handler's runs and the completion of the exchange) and {@code Connectors.executeRootHandler}.
- * No listener object is added per request. HTTP/2 and AJP exchanges are not measured.
+ * No listener object is added per request. HTTP/2 and AJP exchanges are not measured. The worker
+ * pool is XNIO's ({@code XnioWorker}, given a busy-thread count), registered by {@code Undertow.start()}.
  */
 public final class UndertowInstrumentation implements InstrumentationModule {
     static final String CONNECTION_FIELD = "tailwatch$connection";

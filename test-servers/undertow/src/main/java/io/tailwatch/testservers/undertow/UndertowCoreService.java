@@ -2,6 +2,7 @@ package io.tailwatch.testservers.undertow;
 
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.PathHandler;
@@ -77,6 +78,8 @@ public final class UndertowCoreService {
         Undertow server = Undertow.builder()
                 .addHttpListener(port, "127.0.0.1")
                 .setWorkerThreads(workers)
+                // Off by default; -Dundertow.bufferPipelinedData=true checks the pipelining conduit too.
+                .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, Boolean.getBoolean("undertow.bufferPipelinedData"))
                 .setHandler(paths)
                 .build();
         server.start();
