@@ -29,6 +29,17 @@ import java.net.InetSocketAddress;
  *     and response both done, the last response byte written), on whichever thread did that;</li>
  * <li>{@link #connectionClosed}: a request still in flight when the connection closes ends there.</li>
  * </ol>
+ *
+ * <p>Threads: an HTTP/1.1 connection begins an exchange only after the previous one completed
+ * (its completion listeners, which these hooks precede, are what resume reading), so the
+ * connection's one {@link ServerRequest} is never measuring two requests. Each step is handed to
+ * the next thread by Undertow itself (the I/O thread's dispatch to the worker through
+ * {@code Executor.execute}, the application handing the exchange to the thread that completes it),
+ * so the plain fields added to the exchange are read after they were written. The per-exchange
+ * fields (I/O start, allocation mark) are written and read by one run of the root handler between
+ * {@code setInCall(true)} and {@code setInCall(false)}, and runs of one exchange follow each other.
+ * A late run of an exchange that has completed (the connection may have begun the next) measures
+ * nothing; {@link ServerRequest#end} records once when a completion and a close race.
  */
 public final class UndertowHooks {
     static final String COMPONENT = "undertow";
