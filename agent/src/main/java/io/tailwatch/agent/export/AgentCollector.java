@@ -51,8 +51,12 @@ final class AgentCollector extends Collector {
                 .sample("tailwatch_agent_info", List.of("version", "jvm_version"),
                         List.of(version, System.getProperty("java.runtime.version", "unknown")), 1);
         recording.read(r -> {
-            writeHttp(out, r.http());
+            // Connections first: their exact sums (requests per connection) are read without the
+            // harvest, so a connection closed between reading the request series and reading it
+            // would show requests the series do not yet show. Read in this order, every request a
+            // connection counted is in the same scrape's series.
             writeConnections(out, r.connections());
+            writeHttp(out, r.http());
         });
         writePools(out, recording.pools().read());
         SampleWriter.Family applied = out.family("tailwatch_agent_instrumentation_applied", Type.GAUGE,
@@ -106,11 +110,8 @@ final class AgentCollector extends Collector {
                 .sample("tailwatch_http_server_series_overflow_total", http.series().overflowedRequests());
     }
 
-    /**
-     * Nothing at all without a pool, not even the families' HELP and TYPE lines: a server without a
-     * worker pool (an event loop) must not look like one whose pool is empty.
-     */
     private static void writePools(SampleWriter out, List<WorkerPools.Reading> pools) {
+        // No pool (virtual threads, an event loop), no pool families: not even their headers.
         if (pools.isEmpty()) {
             return;
         }
