@@ -1,6 +1,7 @@
 package io.tailwatch.agent.instrumentation;
 
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
+import io.tailwatch.agent.instrumentation.jetty.JettyInstrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
 import io.tailwatch.agent.instrumentation.tomcat.TomcatInstrumentation;
 import io.tailwatch.agent.recording.InstrumentationStatus;
@@ -28,7 +29,8 @@ public final class Instrumentations {
     }
 
     public static List<InstrumentationModule> all() {
-        return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation());
+        return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
+                new JettyInstrumentation());
     }
 
     /**
