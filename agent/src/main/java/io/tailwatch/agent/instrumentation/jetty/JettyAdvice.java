@@ -95,16 +95,21 @@ final class JettyAdvice {
         }
     }
 
-    /** {@code HttpChannelState$HandlerInvoker.run()}: a thread runs the server's handlers for the request. */
+    /**
+     * {@code HttpChannelState$HandlerInvoker.run()}: a thread runs the server's handlers for the
+     * request, which is published as the thread's current request meanwhile.
+     */
     static final class HandlerInvoked {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter(@Advice.FieldValue("this$0") Object channelState) {
+        static long enter(@Advice.FieldValue("this$0") Object channelState,
+                          @Advice.Local("previous") ServerRequest previous) {
+            previous = JettyHooks.publish(channelState);
             return JettyHooks.handlerStarted(channelState);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter long allocationMark) {
-            JettyHooks.handlerReturned(allocationMark);
+        static void exit(@Advice.Enter long allocationMark, @Advice.Local("previous") ServerRequest previous) {
+            JettyHooks.handlerReturned(allocationMark, previous);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tailwatch.agent.instrumentation.jetty;
 
 import io.tailwatch.agent.recording.AgentErrors;
+import io.tailwatch.agent.recording.CurrentRequest;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
@@ -176,12 +177,27 @@ public final class JettyHooks {
         }
     }
 
-    public static void handlerReturned(long allocationMark) {
-        if (allocationMark < 0) {
-            return;
-        }
+    /**
+     * Publishes the channel's request as the calling thread's current one, for routing frameworks.
+     *
+     * @return what was published before, to be passed to {@link #handlerReturned}
+     */
+    public static ServerRequest publish(Object channelState) {
         try {
-            ServerRequest.handlerReturned(allocationMark);
+            return CurrentRequest.enter(ofChannel(channelState));
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+            return null;
+        }
+    }
+
+    /** The thread returns from the handlers; {@code previous} is what {@link #publish} returned. */
+    public static void handlerReturned(long allocationMark, ServerRequest previous) {
+        try {
+            CurrentRequest.exit(previous);
+            if (allocationMark >= 0) {
+                ServerRequest.handlerReturned(allocationMark);
+            }
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);
         }

@@ -1,6 +1,8 @@
 package io.tailwatch.testservers.jetty12;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A service on Jetty 12's ee10 servlet environment: one servlet mapped to each path the abstract
  * server test sends. Usage: {@code Jetty12Ee10Service PORT WORKERS}; prints {@code LISTENING <port>}
- * when ready. Unmapped paths are answered 404 by Jetty's servlet handler.
+ * when ready. Besides the paths of every test service it answers those of the servlet test:
+ * {@code /forward}, {@code /include}, {@code /send-error} and {@code /async-dispatch}. Unmapped paths
+ * are answered 404 by Jetty's servlet handler.
  */
 public final class Jetty12Ee10Service {
     private Jetty12Ee10Service() {
@@ -24,7 +28,8 @@ public final class Jetty12Ee10Service {
         ServletContextHandler context = new ServletContextHandler("/");
         ServletHolder paths = new ServletHolder("paths", new Paths());
         paths.setAsyncSupported(true);
-        for (String path : new String[]{"/hello", "/error", "/throw", "/nobody", "/chunked", "/async", "/sleep", "/echo"}) {
+        for (String path : new String[]{"/hello", "/error", "/throw", "/nobody", "/chunked", "/async", "/sleep", "/echo",
+                "/forward", "/include", "/send-error", "/async-dispatch"}) {
             context.addServlet(paths, path);
         }
         Jetty12Server.run(args, context);
@@ -34,8 +39,10 @@ public final class Jetty12Ee10Service {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            switch (request.getServletPath()) {
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+            // An included request keeps the includer's servlet path; the included one is an attribute.
+            Object included = request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH);
+            switch (included != null ? (String) included : request.getServletPath()) {
                 case "/hello" -> respond(response, 200, Jetty12Server.HELLO);
                 case "/error" -> respond(response, 500, Jetty12Server.FAILED);
                 case "/throw" -> throw new IllegalStateException("servlet failed on purpose");
@@ -66,6 +73,16 @@ public final class Jetty12Ee10Service {
                     respond(response, 200, Jetty12Server.HELLO);
                 }
                 case "/echo" -> respond(response, 200, request.getInputStream().readAllBytes());
+                case "/forward" -> request.getRequestDispatcher("/hello").forward(request, response);
+                case "/include" -> {
+                    response.setContentType("text/plain");
+                    request.getRequestDispatcher("/hello").include(request, response);
+                }
+                case "/send-error" -> response.sendError(503);
+                case "/async-dispatch" -> {
+                    AsyncContext async = request.startAsync();
+                    Jetty12Server.LATER.schedule(() -> async.dispatch("/hello"), 5, TimeUnit.MILLISECONDS);
+                }
                 default -> response.sendError(404);
             }
         }

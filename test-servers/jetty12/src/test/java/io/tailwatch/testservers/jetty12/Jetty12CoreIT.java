@@ -18,6 +18,11 @@ class Jetty12CoreIT extends AbstractHttpServerIT {
 
     /** Jetty fails the request's callback with what the handler threw and answers 500. */
     @Override
+    protected String instrumentationName() {
+        return "jetty";
+    }
+
+    @Override
     protected int statusWhenHandlerThrows() {
         return 500;
     }

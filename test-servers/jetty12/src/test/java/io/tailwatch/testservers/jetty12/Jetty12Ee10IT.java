@@ -1,12 +1,12 @@
 package io.tailwatch.testservers.jetty12;
 
-import io.tailwatch.testsupport.AbstractHttpServerIT;
+import io.tailwatch.testsupport.AbstractServletServerIT;
 import io.tailwatch.testsupport.ForkedService;
 
 import java.io.IOException;
 
 /** Jetty 12's ee10 servlet environment (a servlet in a {@code ServletContextHandler}), on JDK 17. */
-class Jetty12Ee10IT extends AbstractHttpServerIT {
+class Jetty12Ee10IT extends AbstractServletServerIT {
     @Override
     protected ForkedService startService(int workers, String agentArgs) throws IOException {
         return ForkedService.service(ForkedService.jdk("tailwatch.test.jdk17"),
@@ -14,6 +14,11 @@ class Jetty12Ee10IT extends AbstractHttpServerIT {
     }
 
     /** The servlet layer answers a servlet's exception with its error page, 500. */
+    @Override
+    protected String instrumentationName() {
+        return "jetty";
+    }
+
     @Override
     protected int statusWhenHandlerThrows() {
         return 500;

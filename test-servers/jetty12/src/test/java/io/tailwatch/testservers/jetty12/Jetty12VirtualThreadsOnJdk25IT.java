@@ -6,6 +6,8 @@ import io.tailwatch.testsupport.ForkedService;
 import java.io.IOException;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Jetty 12's core API with {@code QueuedThreadPool.setVirtualThreadsExecutor}, on JDK 25: handlers
  * run on virtual threads, one per task and unbounded, and the pool runs only Jetty's own tasks.
@@ -15,6 +17,11 @@ class Jetty12VirtualThreadsOnJdk25IT extends AbstractHttpServerIT {
     protected ForkedService startService(int workers, String agentArgs) throws IOException {
         return ForkedService.start(ForkedService.jdk("tailwatch.test.jdk25"), List.of(), agentArgs, List.of(),
                 "io.tailwatch.testservers.jetty12.Jetty12CoreService", "0", Integer.toString(workers), "virtual");
+    }
+
+    @Override
+    protected String instrumentationName() {
+        return "jetty";
     }
 
     @Override
@@ -32,6 +39,18 @@ class Jetty12VirtualThreadsOnJdk25IT extends AbstractHttpServerIT {
     @Override
     protected boolean allocationIsMeasured() {
         return false;
+    }
+
+    /**
+     * Each handler runs on a virtual thread of its own: sixteen connections do not queue for two
+     * workers, and the agent's mean is the handler's 5 ms plus what Jetty adds, at most the client's.
+     */
+    @Override
+    protected void assertUnderLoad(double clientMean, double agentMean, double queueMean, String what) {
+        assertTrue(clientMean < 0.025, "requests were not serialised on a pool; " + what);
+        assertTrue(queueMean < 0.01, "nothing waits for one of two workers; " + what);
+        assertTrue(agentMean >= 0.005 && agentMean <= clientMean, "the handler's 5 ms, at most what the client felt; " + what);
+        assertTrue(clientMean - agentMean <= Math.max(0.15 * clientMean, 0.004), what);
     }
 
     @Override
