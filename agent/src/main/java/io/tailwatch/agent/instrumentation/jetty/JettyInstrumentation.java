@@ -9,6 +9,7 @@ import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -16,8 +17,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 /**
- * Jetty 12 (12.0 and 12.1): the core server, and so everything that runs as a core handler, the
- * servlet environments included.
+ * Jetty 12 (tested on 12.1.14 and 12.0.39): the core server, and so everything that runs as a core
+ * handler, the servlet environments included.
  *
  * <p>Handlers are often lambdas and always the application's, so nothing here touches them. A
  * request is followed through Jetty's own {@code HttpChannelState}, which every request of every
@@ -77,7 +78,10 @@ public final class JettyInstrumentation implements InstrumentationModule {
                         .method(named("tailwatch$connection")).intercept(FieldAccessor.ofField(CONNECTION_FIELD))
                         .method(named("tailwatch$httpChannel")).intercept(FieldAccessor.ofField("_httpChannel"))
                         .visit(AdviceFactory.to(JettyAdvice.ConnectionOpened.class).on(named("onOpen").and(takesNoArguments()))))
-                .type(named(INTERNAL + "HttpChannelState"))
+                // Older 12.0 releases complete the stream elsewhere: a request begun there would never
+                // end, so such a channel is left alone and its requests go unmeasured.
+                .type(named(INTERNAL + "HttpChannelState")
+                        .and(declaresMethod(named("completeStream").and(takesArguments(2)))))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(REQUEST_FIELD, ServerRequest.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
                         .implement(JettyChannelAccess.class).intercept(FieldAccessor.ofField(REQUEST_FIELD))
