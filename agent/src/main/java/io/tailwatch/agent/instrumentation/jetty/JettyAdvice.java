@@ -157,6 +157,19 @@ final class JettyAdvice {
         }
     }
 
+    /**
+     * {@code Server.handle(Request, Response, Callback)}: no handler took the request, so Jetty
+     * writes its own 404 page, which is not the application's response body.
+     */
+    static final class ServerHandled {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Return boolean handled, @Advice.Argument(0) Object request) {
+            if (!handled && request != null) {
+                JettyHooks.unhandled(Request.unWrap((Request) request));
+            }
+        }
+    }
+
     /** {@code ServerConnector.doStart()}: its port is bound and its executor fixed. */
     static final class ConnectorStarted {
         @Advice.OnMethodExit(suppress = Throwable.class)

@@ -226,6 +226,26 @@ public final class JettyHooks {
     }
 
     /**
+     * No handler took the request: Jetty answers 404 itself, and the page it writes is not counted
+     * as the response body.
+     *
+     * @param channelRequest the innermost request, {@code HttpChannelState$ChannelRequest}
+     */
+    public static void unhandled(Object channelRequest) {
+        if (!(channelRequest instanceof JettyChannelRequestAccess)) {
+            return;
+        }
+        try {
+            ServerRequest request = ofChannel(((JettyChannelRequestAccess) channelRequest).tailwatch$channelState());
+            if (request != null && request.inFlight()) {
+                request.responseBodyUnmeasured();
+            }
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /**
      * {@code HttpChannelState.completeStream}: the response's last byte is written (or the exchange
      * failed), before Jetty recycles the channel for the connection's next request.
      *

@@ -100,6 +100,9 @@ public final class JettyInstrumentation implements InstrumentationModule {
                 .type(named(INTERNAL + "HttpChannelState$ChannelRequest"))
                 .transform((builder, type, loader, module, domain) -> builder
                         .implement(JettyChannelRequestAccess.class).intercept(FieldAccessor.ofField("_httpChannelState")))
+                .type(named(SERVER + "Server"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.ServerHandled.class).on(named("handle").and(takesArguments(3)))))
                 .type(named(SERVER + "ServerConnector"))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.ConnectorStarted.class).on(named("doStart").and(takesNoArguments())))

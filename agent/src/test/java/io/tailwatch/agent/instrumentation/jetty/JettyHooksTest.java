@@ -163,6 +163,15 @@ class JettyHooksTest {
     }
 
     @Test
+    void theNotFoundPageJettyWritesItselfIsNotAResponseBody() {
+        Connection c = open(System.nanoTime());
+        c.channel.request = JettyHooks.requestStarted(null, c, "GET", -1);
+        JettyHooks.unhandled(new ChannelRequest(c.channel));
+        JettyHooks.requestCompleted(c.channel.request, 404, 300);
+        assertEquals(0, series("GET", "404").responseBodyCount());
+    }
+
+    @Test
     void aFailureReportedForARecycledChannelReachesNoRequest() {
         Connection c = open(System.nanoTime());
         c.channel.request = JettyHooks.requestStarted(null, c, "GET", -1);

@@ -4,6 +4,8 @@ import io.tailwatch.testsupport.AbstractHttpServerIT;
 import io.tailwatch.testsupport.ForkedService;
 import io.tailwatch.testsupport.RawHttpClient;
 
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,12 +18,12 @@ class Jetty12CoreIT extends AbstractHttpServerIT {
                 "io.tailwatch.testservers.jetty12.Jetty12CoreService", workers, agentArgs);
     }
 
-    /** Jetty fails the request's callback with what the handler threw and answers 500. */
     @Override
     protected String instrumentationName() {
         return "jetty";
     }
 
+    /** Jetty fails the request's callback with what the handler threw and answers 500. */
     @Override
     protected int statusWhenHandlerThrows() {
         return 500;
@@ -40,5 +42,15 @@ class Jetty12CoreIT extends AbstractHttpServerIT {
             throw new AssertionError(e);
         }
         service.awaitStdout("FIRST_HANDLER_THREAD virtual=" + virtual);
+    }
+
+    @Test
+    void aRequestCutShortByTheClientCountsOnce() throws Exception {
+        Jetty12Checks.aRequestCutShortByTheClientCountsOnce(port(), this::scrape);
+    }
+
+    @Test
+    void theNotFoundPageIsNotAResponseBody() throws Exception {
+        Jetty12Checks.theNotFoundPageIsNotAResponseBody(port(), this::scrape);
     }
 }

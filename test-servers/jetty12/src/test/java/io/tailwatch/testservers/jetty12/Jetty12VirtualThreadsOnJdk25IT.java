@@ -3,6 +3,8 @@ package io.tailwatch.testservers.jetty12;
 import io.tailwatch.testsupport.AbstractHttpServerIT;
 import io.tailwatch.testsupport.ForkedService;
 
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -56,5 +58,15 @@ class Jetty12VirtualThreadsOnJdk25IT extends AbstractHttpServerIT {
     @Override
     protected void assertStartedUnchanged(ForkedService service) {
         Jetty12CoreIT.awaitHandlerThread(port(), service, true);
+    }
+
+    @Test
+    void aRequestCutShortByTheClientCountsOnce() throws Exception {
+        Jetty12Checks.aRequestCutShortByTheClientCountsOnce(port(), this::scrape);
+    }
+
+    @Test
+    void theNotFoundPageIsNotAResponseBody() throws Exception {
+        Jetty12Checks.theNotFoundPageIsNotAResponseBody(port(), this::scrape);
     }
 }
