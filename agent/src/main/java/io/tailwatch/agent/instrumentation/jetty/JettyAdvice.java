@@ -70,9 +70,10 @@ final class JettyAdvice {
     static final class EndPointSelected {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.FieldValue(JettyInstrumentation.CONNECTION_FIELD) ServerConnection connection,
+                          @Advice.FieldValue(JettyInstrumentation.ACCEPT_QUEUED_FIELD) boolean acceptQueued,
                           @Advice.FieldValue("_key") Object key) {
             if (connection != null) {
-                JettyHooks.selected(connection, ((SelectionKey) key).readyOps());
+                JettyHooks.selected(connection, ((SelectionKey) key).readyOps(), acceptQueued);
             }
         }
     }

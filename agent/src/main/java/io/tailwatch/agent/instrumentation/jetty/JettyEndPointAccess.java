@@ -11,4 +11,7 @@ public interface JettyEndPointAccess {
     ServerConnection tailwatch$connection();
 
     void tailwatch$connection(ServerConnection connection);
+
+    /** Whether the connection's accept waited for a pool thread; see {@link JettyHooks}. */
+    void tailwatch$acceptQueued(boolean queued);
 }

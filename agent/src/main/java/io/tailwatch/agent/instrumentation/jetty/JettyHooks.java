@@ -15,16 +15,21 @@ import java.nio.channels.SelectionKey;
  * What the Jetty 12 advice calls. Jetty's objects arrive as {@code Object} and are reached through
  * the accessor interfaces the instrumentation added; every method never throws.
  *
- * <p>A connection's first request is taken to have arrived when the connection was accepted. Jetty
- * creates a new connection's endpoint on a thread of its pool, so when the pool is busy a new
- * connection waits there before the selector ever watches it, with its first request already sent;
- * the selector's first readable event would come after that wait. Readable events before the first
- * request has ended are therefore ignored (see {@link #selected}), and the connection's open time is
- * the accept. A client that connects and waits before sending its first request has that wait
- * counted in its first request.
+ * <p>A connection opens when it was accepted. Jetty creates a new connection's endpoint on a thread
+ * of its pool, so when the pool is busy the new connection waits in its queue before the selector
+ * ever watches the socket, usually with its first request already sent; the selector's first
+ * readable event comes only after that wait. So when the accept task waited in the pool longer than
+ * {@link #ACCEPT_QUEUED_NANOS}, the connection's first request is taken to have arrived at the
+ * accept, and readable events before it has ended are ignored (see {@link #selected}); a client that
+ * connected to a busy server and waited before sending its first request has that wait counted in
+ * it. Otherwise the selector's readable events count from the start, as they do for every later
+ * request: the first request's arrival is then at most that threshold late.
  */
 public final class JettyHooks {
     static final String COMPONENT = "jetty";
+
+    /** An accept task that waited longer than this for a pool thread found the pool busy. */
+    static final long ACCEPT_QUEUED_NANOS = 1_000_000L;
 
     /**
      * When the accept task running on this thread accepted its connection: set by the accept task
@@ -77,29 +82,41 @@ public final class JettyHooks {
                 return null;
             }
             long[] accepted = ACCEPTED.get();
-            long opened = accepted[1] != 0 ? accepted[0] : System.nanoTime();
-            accepted[1] = 0;
-            return new ServerConnection(r.connections(), opened);
+            return new ServerConnection(r.connections(), accepted[1] != 0 ? accepted[0] : System.nanoTime());
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);
             return null;
         }
     }
 
-    /** Lets the selector find the connection's tracking on its socket's endpoint. */
+    /**
+     * Lets the selector find the connection's tracking on its socket's endpoint, and tells it
+     * whether the connection's accept waited for the pool (see the class comment). Called by the
+     * connection's {@code onOpen}, within the accept task when that task creates it.
+     */
     public static void endPointOpened(Object networkEndPoint, ServerConnection connection) {
-        if (connection != null && networkEndPoint instanceof JettyEndPointAccess) {
-            ((JettyEndPointAccess) networkEndPoint).tailwatch$connection(connection);
+        if (connection == null || !(networkEndPoint instanceof JettyEndPointAccess)) {
+            return;
+        }
+        try {
+            long[] accepted = ACCEPTED.get();
+            boolean queued = accepted[1] != 0 && System.nanoTime() - accepted[0] > ACCEPT_QUEUED_NANOS;
+            JettyEndPointAccess endPoint = (JettyEndPointAccess) networkEndPoint;
+            endPoint.tailwatch$acceptQueued(queued);
+            endPoint.tailwatch$connection(connection);
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
         }
     }
 
     /**
-     * Selector thread: the socket has events. A readable socket after the connection's first
-     * request marks when the next request's bytes reached the server (see the class comment).
+     * Selector thread: the socket has events. A readable socket marks when the next request's bytes
+     * reached the server, unless the connection's accept waited for the pool and its first request
+     * has not ended yet (see the class comment).
      */
-    public static void selected(ServerConnection connection, int readyOps) {
+    public static void selected(ServerConnection connection, int readyOps, boolean acceptQueued) {
         try {
-            if ((readyOps & SelectionKey.OP_READ) != 0 && connection.requests() > 0) {
+            if ((readyOps & SelectionKey.OP_READ) != 0 && (!acceptQueued || connection.requests() > 0)) {
                 connection.readable(System.nanoTime());
             }
         } catch (Throwable t) {

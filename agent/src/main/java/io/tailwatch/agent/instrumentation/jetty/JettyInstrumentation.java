@@ -39,6 +39,7 @@ public final class JettyInstrumentation implements InstrumentationModule {
     static final String REQUEST_FIELD = "tailwatch$request";
     static final String CONNECTION_FIELD = "tailwatch$connection";
     static final String ACCEPTED_FIELD = "tailwatch$acceptedNanos";
+    static final String ACCEPT_QUEUED_FIELD = "tailwatch$acceptQueued";
 
     private static final String IO = "org.eclipse.jetty.io.";
     private static final String SERVER = "org.eclipse.jetty.server.";
@@ -65,7 +66,10 @@ public final class JettyInstrumentation implements InstrumentationModule {
                 .type(named(IO + "SelectableChannelEndPoint"))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(CONNECTION_FIELD, ServerConnection.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
-                        .implement(JettyEndPointAccess.class).intercept(FieldAccessor.ofField(CONNECTION_FIELD))
+                        .defineField(ACCEPT_QUEUED_FIELD, boolean.class, Visibility.PRIVATE)
+                        .implement(JettyEndPointAccess.class)
+                        .method(named("tailwatch$connection")).intercept(FieldAccessor.ofField(CONNECTION_FIELD))
+                        .method(named("tailwatch$acceptQueued")).intercept(FieldAccessor.ofField(ACCEPT_QUEUED_FIELD))
                         .visit(AdviceFactory.to(JettyAdvice.EndPointSelected.class).on(named("onSelected").and(takesNoArguments()))))
                 .type(named(IO + "AbstractConnection"))
                 .transform((builder, type, loader, module, domain) -> builder

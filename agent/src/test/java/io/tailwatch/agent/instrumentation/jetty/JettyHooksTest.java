@@ -118,12 +118,64 @@ class JettyHooksTest {
         assertSame(fresh, JettyHooks.connectionOpened(fresh), "a connection opened twice keeps its tracking");
     }
 
+    /** Stands in for {@code SelectableChannelEndPoint}. */
+    private static final class EndPoint implements JettyEndPointAccess {
+        ServerConnection connection;
+        boolean acceptQueued;
+
+        @Override
+        public ServerConnection tailwatch$connection() {
+            return connection;
+        }
+
+        @Override
+        public void tailwatch$connection(ServerConnection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void tailwatch$acceptQueued(boolean queued) {
+            acceptQueued = queued;
+        }
+    }
+
     @Test
-    void theFirstRequestArrivesAtTheAcceptAndLaterOnesWhenTheSocketIsReadable() throws Exception {
+    void theEndPointLearnsWhetherTheAcceptWaitedForThePool() {
+        ServerConnection connection = JettyHooks.connectionOpened(null);
+        EndPoint prompt = new EndPoint();
+        JettyHooks.acceptTaskStarted(System.nanoTime());
+        JettyHooks.endPointOpened(prompt, connection);
+        JettyHooks.acceptTaskEnded();
+        assertSame(connection, prompt.connection);
+        assertFalse(prompt.acceptQueued);
+
+        EndPoint queued = new EndPoint();
+        JettyHooks.acceptTaskStarted(System.nanoTime() - 2 * JettyHooks.ACCEPT_QUEUED_NANOS);
+        JettyHooks.endPointOpened(queued, connection);
+        JettyHooks.acceptTaskEnded();
+        assertTrue(queued.acceptQueued);
+
+        EndPoint upgraded = new EndPoint();
+        JettyHooks.endPointOpened(upgraded, connection);
+        assertFalse(upgraded.acceptQueued, "opened outside an accept task");
+    }
+
+    @Test
+    void afterAPromptAcceptTheFirstRequestArrivesWhenTheSocketIsReadable() {
         long accepted = System.nanoTime() - 40_000_000L;
         Connection c = open(accepted);
-        JettyHooks.selected(c.connection, SelectionKey.OP_READ);
-        assertEquals(accepted, c.connection.arrival(), "the selector's first readable event may come after a pool wait");
+        long readable = System.nanoTime();
+        JettyHooks.selected(c.connection, SelectionKey.OP_READ, false);
+        c.channel.request = JettyHooks.requestStarted(null, c, "GET", -1);
+        assertTrue(c.channel.request.arrivalNanos() >= readable);
+    }
+
+    @Test
+    void afterAnAcceptThatWaitedTheFirstRequestArrivesAtTheAcceptAndLaterOnesWhenTheSocketIsReadable() throws Exception {
+        long accepted = System.nanoTime() - 40_000_000L;
+        Connection c = open(accepted);
+        JettyHooks.selected(c.connection, SelectionKey.OP_READ, true);
+        assertEquals(accepted, c.connection.arrival(), "the selector's first readable event came after the pool wait");
 
         c.channel.request = JettyHooks.requestStarted(null, c, "GET", -1);
         ServerRequest first = c.channel.request;
@@ -132,10 +184,10 @@ class JettyHooksTest {
         assertFalse(first.inFlight());
 
         Thread.sleep(2);
-        JettyHooks.selected(c.connection, SelectionKey.OP_WRITE);
+        JettyHooks.selected(c.connection, SelectionKey.OP_WRITE, true);
         long writeOnly = c.connection.arrival();
         long readable = System.nanoTime();
-        JettyHooks.selected(c.connection, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        JettyHooks.selected(c.connection, SelectionKey.OP_READ | SelectionKey.OP_WRITE, true);
         assertTrue(c.connection.arrival() >= readable && c.connection.arrival() > writeOnly,
                 "after a request, the readable event is the next request's arrival");
         assertSame(first, JettyHooks.requestStarted(first, c, "POST", 10), "the channel's measurement is reused");
