@@ -1,6 +1,7 @@
 package io.tailwatch.agent.instrumentation;
 
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
+import io.tailwatch.agent.instrumentation.jetty.JettyInstrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
 import io.tailwatch.agent.instrumentation.netty.NettyInstrumentation;
 import io.tailwatch.agent.instrumentation.tomcat.TomcatInstrumentation;
@@ -31,7 +32,7 @@ public final class Instrumentations {
 
     public static List<InstrumentationModule> all() {
         return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
-                new UndertowInstrumentation(), new NettyInstrumentation());
+                new JettyInstrumentation(), new UndertowInstrumentation(), new NettyInstrumentation());
     }
 
     /**
