@@ -2,6 +2,7 @@ package io.tailwatch.agent.instrumentation;
 
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
+import io.tailwatch.agent.instrumentation.springmvc.SpringMvcInstrumentation;
 import io.tailwatch.agent.instrumentation.tomcat.TomcatInstrumentation;
 import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
@@ -28,7 +29,8 @@ public final class Instrumentations {
     }
 
     public static List<InstrumentationModule> all() {
-        return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation());
+        return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
+                new SpringMvcInstrumentation());
     }
 
     /**
