@@ -20,6 +20,7 @@ import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * Usage: {@code SpringMvcService PORT WORKERS} (port 0 picks a free port; WORKERS is Tomcat's
  * thread pool, {@code server.tomcat.threads.max} and {@code min-spare}). With
  * {@code -Dspring.threads.virtual.enabled=true} each request runs on a virtual thread and there is
- * no pool. Prints {@code LISTENING <port>} when the web server has started. Spring Boot logs to
+ * no pool. Prints {@code PATH MATCHING <PathPatternParser|AntPathMatcher>} (set by
+ * {@code spring.mvc.pathmatch.matching-strategy}) and {@code LISTENING <port>} when the web server
+ * has started. Spring Boot logs to
  * standard output (its console appender); the banner is off.
  *
  * <p>{@code /error} is Spring Boot's own {@code BasicErrorController}: asked directly, with no
@@ -69,10 +72,13 @@ public class SpringMvcService {
         application.run();
     }
 
-    /** Prints the port once Tomcat listens. */
+    /** Prints how the controllers' paths are matched, then the port, once Tomcat listens. */
     static final class Listening implements ApplicationListener<WebServerInitializedEvent> {
         @Override
         public void onApplicationEvent(WebServerInitializedEvent event) {
+            RequestMappingHandlerMapping mapping = event.getApplicationContext()
+                    .getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
+            System.out.println("PATH MATCHING " + (mapping.getPatternParser() != null ? "PathPatternParser" : "AntPathMatcher"));
             System.out.println("LISTENING " + event.getWebServer().getPort());
             System.out.flush();
         }

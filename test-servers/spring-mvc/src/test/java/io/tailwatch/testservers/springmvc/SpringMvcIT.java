@@ -108,6 +108,12 @@ class SpringMvcIT extends AbstractHttpServerIT {
         assertFalse(after.text.contains("\"/owners/1\"") || after.text.contains("/owners/3/pets/4"), "no raw path is a label");
     }
 
+    /** Spring Boot's default: parsed path patterns ({@link SpringMvcAntPathMatcherIT} has the other mode). */
+    @Override
+    protected void assertStartedUnchanged(ForkedService service) {
+        service.awaitStdout("PATH MATCHING PathPatternParser");
+    }
+
     @Test
     void theSpringMvcInstrumentationApplied() throws Exception {
         assertEquals(1, scrape().value("tailwatch_agent_instrumentation_applied", Map.of("name", "spring-webmvc")));
