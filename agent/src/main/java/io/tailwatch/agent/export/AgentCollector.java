@@ -53,8 +53,12 @@ final class AgentCollector extends Collector {
                 .sample("tailwatch_agent_info", List.of("version", "jvm_version"),
                         List.of(version, System.getProperty("java.runtime.version", "unknown")), 1);
         recording.read(r -> {
-            writeHttp(out, r.http());
+            // Connections first: their exact sums (requests per connection) are read without the
+            // harvest, so a connection closed between reading the request series and reading it
+            // would show requests the series do not yet show. Read in this order, every request a
+            // connection counted is in the same scrape's series.
             writeConnections(out, r.connections());
+            writeHttp(out, r.http());
             jvmEvents.write(out, r.jvm(), r.http().pauses());
         });
         jvmEvents.writeMemory(out);
@@ -111,6 +115,10 @@ final class AgentCollector extends Collector {
     }
 
     private static void writePools(SampleWriter out, List<WorkerPools.Reading> pools) {
+        // No pool (virtual threads, an event loop), no pool families: not even their headers.
+        if (pools.isEmpty()) {
+            return;
+        }
         SampleWriter.Family busy = out.family("tailwatch_http_server_pool_busy_threads", Type.GAUGE,
                 "Threads of a server's worker pool running a task now.");
         SampleWriter.Family max = out.family("tailwatch_http_server_pool_max_threads", Type.GAUGE,

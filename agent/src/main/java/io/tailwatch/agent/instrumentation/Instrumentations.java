@@ -1,7 +1,12 @@
 package io.tailwatch.agent.instrumentation;
 
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
+import io.tailwatch.agent.instrumentation.jetty.JettyInstrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
+import io.tailwatch.agent.instrumentation.netty.NettyInstrumentation;
+import io.tailwatch.agent.instrumentation.springmvc.SpringMvcInstrumentation;
+import io.tailwatch.agent.instrumentation.tomcat.TomcatInstrumentation;
+import io.tailwatch.agent.instrumentation.undertow.UndertowInstrumentation;
 import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
 import net.bytebuddy.ByteBuddy;
@@ -27,7 +32,9 @@ public final class Instrumentations {
     }
 
     public static List<InstrumentationModule> all() {
-        return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation());
+        return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
+                new JettyInstrumentation(), new UndertowInstrumentation(), new NettyInstrumentation(),
+                new SpringMvcInstrumentation());
     }
 
     /**

@@ -50,4 +50,15 @@ public final class CurrentRequest {
             request.route(template);
         }
     }
+
+    /**
+     * As {@link #route}, unless the current request already has a route: for routers that see the
+     * same request again on its later dispatches (a forward, an include, an async dispatch).
+     */
+    public static void routeIfAbsent(String template) {
+        ServerRequest request = CURRENT.get();
+        if (request != null && template != null) {
+            request.routeIfAbsent(template);
+        }
+    }
 }

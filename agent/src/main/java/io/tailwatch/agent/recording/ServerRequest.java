@@ -107,11 +107,34 @@ public final class ServerRequest {
         responseBodyBytes = -1;
     }
 
-    /** The handler threw; the first exception of a request becomes its {@code error_type}. */
+    /**
+     * The handler threw; the first exception of a request becomes its {@code error_type}. A bare
+     * {@code ServletException} that only carries another exception to the container (Spring MVC
+     * wraps every handler exception it cannot resolve in one) stands for its cause, as in
+     * OpenTelemetry: the cause is what the application threw.
+     */
     public void threw(Throwable error) {
         if (state == IN_FLIGHT && errorClass == null && error != null) {
-            errorClass = error.getClass().getName();
+            errorClass = errorType(error);
         }
+    }
+
+    static String errorType(Throwable error) {
+        Throwable e = error;
+        for (int depth = 0; depth < 8 && isServletWrapper(e); depth++) {
+            e = e.getCause();
+        }
+        return e.getClass().getName();
+    }
+
+    /** Only the exact class: its subclasses (UnavailableException, Spring's binding exceptions) say something of their own. */
+    private static boolean isServletWrapper(Throwable e) {
+        Throwable cause = e.getCause();
+        if (cause == null || cause == e) {
+            return false;
+        }
+        String name = e.getClass().getName();
+        return name.equals("jakarta.servlet.ServletException") || name.equals("javax.servlet.ServletException");
     }
 
     /**
@@ -121,6 +144,17 @@ public final class ServerRequest {
      */
     public void route(String template) {
         if (state == IN_FLIGHT) {
+            route = template;
+        }
+    }
+
+    /**
+     * As {@link #route}, but only if the request has no route yet: the first dispatch that matches
+     * names the request, and a later one (a forward, an include, an async dispatch) does not rename
+     * it, as in OpenTelemetry.
+     */
+    public void routeIfAbsent(String template) {
+        if (state == IN_FLIGHT && route == null) {
             route = template;
         }
     }

@@ -251,6 +251,16 @@ class MetricsExporterTest {
     }
 
     @Test
+    void withoutAWorkerPoolNoPoolFamilyIsWrittenAtAll() throws IOException {
+        Written w = write(null);
+        assertFalse(w.text.contains("tailwatch_http_server_pool_"), "not even HELP and TYPE lines: " + w.text);
+        recording.pools().register("test", 8080, new java.util.concurrent.ThreadPoolExecutor(1, 2, 1,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>()));
+        assertEquals(2, write(null).parsed.sample("tailwatch_http_server_pool_max_threads",
+                labels("server", "test", "server_port", "8080")).value);
+    }
+
+    @Test
     void configuredBucketsAreTheLeValues() throws IOException {
         AgentConfig config = ConfigLoader.load("buckets=0.001,0.01", new Properties(), Map.of(), line -> {
             throw new AssertionError(line);

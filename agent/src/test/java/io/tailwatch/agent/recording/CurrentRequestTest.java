@@ -48,4 +48,23 @@ class CurrentRequestTest {
         }
         assertEquals(2, recording.http().series().all().size());
     }
+
+    @Test
+    void routeIfAbsentKeepsTheFirstDispatchsRoute() {
+        CurrentRequest.want();
+        ServerRequest request = new ServerRequest();
+        request.begin(null, 0, "GET", -1);
+        ServerRequest none = CurrentRequest.enter(request);
+        CurrentRequest.routeIfAbsent("/throw");
+        CurrentRequest.exit(none);
+        ServerRequest again = CurrentRequest.enter(request);
+        CurrentRequest.routeIfAbsent("/forwarded/{to}");
+        CurrentRequest.routeIfAbsent(null);
+        CurrentRequest.exit(again);
+        CurrentRequest.routeIfAbsent("/unpublished");
+        request.status(500);
+        request.end(10);
+        assertEquals(1, recording.http().series().all().size());
+        assertEquals("/throw", recording.http().series().all().get(0).route());
+    }
 }

@@ -99,6 +99,60 @@ class ServerRequestTest {
     }
 
     @Test
+    void aServletExceptionThatOnlyCarriesTheApplicationsExceptionStandsForIt() {
+        IllegalStateException thrown = new IllegalStateException("handler failed");
+        assertEquals("java.lang.IllegalStateException",
+                ServerRequest.errorType(new jakarta.servlet.ServletException("Request processing failed", thrown)));
+        assertEquals("java.lang.IllegalStateException", ServerRequest.errorType(
+                new jakarta.servlet.ServletException(new jakarta.servlet.ServletException(thrown))), "wrapped twice");
+        assertEquals("jakarta.servlet.ServletException", ServerRequest.errorType(new jakarta.servlet.ServletException("no cause")));
+        assertEquals("jakarta.servlet.UnavailableException", ServerRequest.errorType(new jakarta.servlet.UnavailableException("down")),
+                "a subclass is an error type of its own");
+        assertEquals("java.lang.RuntimeException", ServerRequest.errorType(new RuntimeException(thrown)),
+                "only the servlet wrapper is unwrapped");
+
+        ServerRequest request = new ServerRequest();
+        request.begin(null, 0, "GET", -1);
+        request.threw(new jakarta.servlet.ServletException("Request processing failed", thrown));
+        request.status(500);
+        request.end(1_000);
+        assertEquals("java.lang.IllegalStateException", only().errorType());
+    }
+
+    @Test
+    void theFirstRouteSetIfAbsentStaysAndRouteStillReplacesIt() {
+        ServerRequest request = new ServerRequest();
+        request.begin(null, 0, "GET", -1);
+        request.routeIfAbsent("/owners/{ownerId}");
+        request.routeIfAbsent("/error");
+        request.status(200);
+        request.end(1_000);
+        assertEquals("/owners/{ownerId}", only().route(), "a later dispatch does not rename the request");
+
+        request.begin(null, 2_000, "GET", -1);
+        request.routeIfAbsent("/owners/{ownerId}");
+        request.route("/vets");
+        request.status(200);
+        request.end(3_000);
+        request.begin(null, 4_000, "GET", -1);
+        request.status(200);
+        request.end(5_000);
+        request.routeIfAbsent("/late");
+        RequestSeries vets = null;
+        int withoutRoute = 0;
+        for (RequestSeries s : recording.http().series().all()) {
+            if ("/vets".equals(s.route())) {
+                vets = s;
+            } else if (s.route() == null) {
+                withoutRoute++;
+            }
+        }
+        assertEquals(1, count(vets), "route() replaces what routeIfAbsent set");
+        assertEquals(1, withoutRoute, "a recycled request starts without a route; one set after its end is ignored");
+        assertEquals(3, recording.http().series().all().size());
+    }
+
+    @Test
     void aRequestNeverEndedIsRecordedAsFailedWhenTheObjectIsReused() {
         ServerRequest request = new ServerRequest();
         request.begin(null, 0, "GET", -1);

@@ -1,0 +1,119 @@
+package io.tailwatch.agent.instrumentation.jetty;
+
+import io.tailwatch.agent.instrumentation.AdviceFactory;
+import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.recording.ServerConnection;
+import io.tailwatch.agent.recording.ServerRequest;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.modifier.FieldManifestation;
+import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.implementation.FieldAccessor;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+
+/**
+ * Jetty 12 (tested on 12.1.14 and 12.0.39): the core server, and so everything that runs as a core
+ * handler, the servlet environments included.
+ *
+ * <p>Handlers are often lambdas and always the application's, so nothing here touches them. A
+ * request is followed through Jetty's own {@code HttpChannelState}, which every request of every
+ * protocol passes through: {@code onRequest} (head parsed: the measurement begins, with the
+ * connection's arrival time), {@code HandlerInvoker.run} (a thread starts the handlers: queue time,
+ * allocation), the request callback's {@code failed} (what a handler threw) and
+ * {@code completeStream} (the last write is done, or the exchange failed: the end, exactly once,
+ * with the status the client received). Connections are followed through
+ * {@code internal.HttpConnection} (HTTP/1: open, close) and the socket's
+ * {@code SelectableChannelEndPoint} (the selector sees it readable, before any pool thread is
+ * involved). The servlet layer answers a servlet's exception itself, so ee10's
+ * {@code ServletChannel.handleException} is watched too.
+ *
+ * <p>Fields and interfaces are added as the classes load; a class already loaded when the agent
+ * attaches cannot be given them, and the failure is reported once.
+ */
+public final class JettyInstrumentation implements InstrumentationModule {
+    static final String REQUEST_FIELD = "tailwatch$request";
+    static final String CONNECTION_FIELD = "tailwatch$connection";
+    static final String ACCEPTED_FIELD = "tailwatch$acceptedNanos";
+    static final String ACCEPT_QUEUED_FIELD = "tailwatch$acceptQueued";
+
+    private static final String IO = "org.eclipse.jetty.io.";
+    private static final String SERVER = "org.eclipse.jetty.server.";
+    private static final String INTERNAL = SERVER + "internal.";
+
+    @Override
+    public String name() {
+        return "jetty";
+    }
+
+    @Override
+    public Class<?> hooksClass() {
+        return JettyHooks.class;
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder agent) {
+        return agent
+                .type(named(IO + "ManagedSelector$Accept"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .defineField(ACCEPTED_FIELD, long.class, Visibility.PRIVATE)
+                        .visit(AdviceFactory.to(JettyAdvice.AcceptCreated.class).on(isConstructor()))
+                        .visit(AdviceFactory.to(JettyAdvice.AcceptRun.class).on(named("run").and(takesNoArguments()))))
+                .type(named(IO + "SelectableChannelEndPoint"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .defineField(CONNECTION_FIELD, ServerConnection.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
+                        .defineField(ACCEPT_QUEUED_FIELD, boolean.class, Visibility.PRIVATE)
+                        .implement(JettyEndPointAccess.class)
+                        .method(named("tailwatch$connection")).intercept(FieldAccessor.ofField(CONNECTION_FIELD))
+                        .method(named("tailwatch$acceptQueued")).intercept(FieldAccessor.ofField(ACCEPT_QUEUED_FIELD))
+                        .visit(AdviceFactory.to(JettyAdvice.EndPointSelected.class).on(named("onSelected").and(takesNoArguments()))))
+                .type(named(IO + "AbstractConnection"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.ConnectionClosed.class)
+                                .on(named("onClose").and(takesArguments(Throwable.class)))))
+                .type(named(INTERNAL + "HttpConnection"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .defineField(CONNECTION_FIELD, ServerConnection.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
+                        .implement(JettyConnectionAccess.class)
+                        .method(named("tailwatch$connection")).intercept(FieldAccessor.ofField(CONNECTION_FIELD))
+                        .method(named("tailwatch$httpChannel")).intercept(FieldAccessor.ofField("_httpChannel"))
+                        .visit(AdviceFactory.to(JettyAdvice.ConnectionOpened.class).on(named("onOpen").and(takesNoArguments()))))
+                // Older 12.0 releases complete the stream elsewhere: a request begun there would never
+                // end, so such a channel is left alone and its requests go unmeasured.
+                .type(named(INTERNAL + "HttpChannelState")
+                        .and(declaresMethod(named("completeStream").and(takesArguments(2)))))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .defineField(REQUEST_FIELD, ServerRequest.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
+                        .implement(JettyChannelAccess.class).intercept(FieldAccessor.ofField(REQUEST_FIELD))
+                        .visit(AdviceFactory.to(JettyAdvice.RequestStarted.class)
+                                .on(named("onRequest").and(takesArguments(1))
+                                        .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")))))
+                        .visit(AdviceFactory.to(JettyAdvice.StreamCompleted.class)
+                                .on(named("completeStream").and(takesArguments(2)))))
+                .type(named(INTERNAL + "HttpChannelState$HandlerInvoker"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.HandlerInvoked.class).on(named("run").and(takesNoArguments()))))
+                .type(named(INTERNAL + "HttpChannelState$ChannelCallback"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.CallbackFailed.class)
+                                .on(named("failed").and(takesArguments(Throwable.class)))))
+                .type(named(INTERNAL + "HttpChannelState$ChannelRequest"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .implement(JettyChannelRequestAccess.class).intercept(FieldAccessor.ofField("_httpChannelState")))
+                .type(named(SERVER + "Server"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.ServerHandled.class).on(named("handle").and(takesArguments(3)))))
+                .type(named(SERVER + "ServerConnector"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.ConnectorStarted.class).on(named("doStart").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(JettyAdvice.ConnectorStopping.class).on(named("doStop").and(takesNoArguments()))))
+                .type(named("org.eclipse.jetty.ee10.servlet.ServletChannel"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.ServletThrew.class)
+                                .on(named("handleException").and(takesArguments(Throwable.class)))));
+    }
+}

@@ -1,0 +1,100 @@
+package io.tailwatch.agent.instrumentation.undertow;
+
+import io.tailwatch.agent.instrumentation.AdviceFactory;
+import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.recording.ServerConnection;
+import io.tailwatch.agent.recording.ServerRequest;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.modifier.FieldManifestation;
+import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.implementation.FieldAccessor;
+
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+
+/**
+ * Undertow 2.x ({@code io.undertow:undertow-core}) over HTTP/1.1, and through it Undertow servlet.
+ *
+ * <p>Handlers are the application's (often lambdas, which cannot be transformed), so the advice sits
+ * on the server's own path that every request takes: the connection ({@code HttpServerConnection},
+ * one {@link ServerConnection} and one reused {@link ServerRequest} each), its read listener on the
+ * I/O thread ({@code HttpReadListener}), the exchange ({@code HttpServerExchange}: the root
+ * handler's runs and the completion of the exchange) and {@code Connectors.executeRootHandler}.
+ * No listener object is added per request. HTTP/2 and AJP exchanges are not measured. The worker
+ * pool is XNIO's ({@code XnioWorker}, given a busy-thread count), registered by {@code Undertow.start()}.
+ */
+public final class UndertowInstrumentation implements InstrumentationModule {
+    static final String CONNECTION_FIELD = "tailwatch$connection";
+    static final String REQUEST_FIELD = "tailwatch$request";
+    static final String IO_STARTED_FIELD = "tailwatch$ioStarted";
+    static final String MARK_FIELD = "tailwatch$allocationMark";
+    static final String MEASURED_FIELD = "tailwatch$allocationMeasured";
+    static final String BUSY_FIELD = "tailwatch$busyWorkers";
+
+    private static final String SERVER = "io.undertow.server.";
+
+    @Override
+    public String name() {
+        return UndertowHooks.COMPONENT;
+    }
+
+    @Override
+    public Class<?> hooksClass() {
+        return UndertowHooks.class;
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder agent) {
+        return agent
+                .type(named("io.undertow.Undertow"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAdvice.ServerStarted.class).on(named("start").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(UndertowAdvice.ServerStopped.class).on(named("stop").and(takesNoArguments()))))
+                .type(named(SERVER + "protocol.http.HttpServerConnection"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .defineField(CONNECTION_FIELD, ServerConnection.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
+                        .defineField(REQUEST_FIELD, ServerRequest.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
+                        .implement(ConnectionAccess.class)
+                        .method(named(CONNECTION_FIELD).and(takesNoArguments())).intercept(FieldAccessor.ofField(CONNECTION_FIELD))
+                        .method(named(REQUEST_FIELD).and(takesNoArguments())).intercept(FieldAccessor.ofField(REQUEST_FIELD))
+                        .visit(AdviceFactory.to(UndertowAdvice.ConnectionCreated.class).on(isConstructor()))
+                        .visit(AdviceFactory.to(UndertowAdvice.ExchangeBegins.class)
+                                .on(named("setCurrentExchange").and(takesArguments(1)))))
+                .type(named(SERVER + "protocol.http.HttpReadListener"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAdvice.Readable.class).on(named("handleEvent").and(not(isBridge()))
+                                .and(takesArgument(0, named("org.xnio.conduits.ConduitStreamSourceChannel")))))
+                        .visit(AdviceFactory.to(UndertowAdvice.Rejected.class).on(named("sendBadRequestAndClose"))))
+                .type(named("org.xnio.XnioWorker"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .defineField(BUSY_FIELD, BusyWorkers.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
+                        .implement(WorkerAccess.class).intercept(FieldAccessor.ofField(BUSY_FIELD))
+                        .visit(AdviceFactory.to(UndertowAdvice.WorkerCreated.class).on(isConstructor())))
+                .type(named(SERVER + "Connectors"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAdvice.RootHandler.class).on(named("executeRootHandler").and(takesArguments(2)))))
+                .type(named(SERVER + "HttpServerExchange"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        // Per exchange, never per request object allocated: Undertow creates a new exchange for each request.
+                        .defineField(REQUEST_FIELD, ServerRequest.class, Visibility.PRIVATE)
+                        .defineField(IO_STARTED_FIELD, long.class, Visibility.PRIVATE)
+                        .defineField(MARK_FIELD, long.class, Visibility.PRIVATE)
+                        .defineField(MEASURED_FIELD, boolean.class, Visibility.PRIVATE)
+                        .implement(ExchangeAccess.class).intercept(FieldAccessor.ofField(REQUEST_FIELD))
+                        .visit(AdviceFactory.to(UndertowAdvice.HandlerCall.class).on(named("setInCall").and(takesArguments(boolean.class))))
+                        .visit(AdviceFactory.to(UndertowAdvice.ExchangeCompleted.class)
+                                .on(named("invokeExchangeCompleteListeners").and(takesNoArguments()))))
+                .type(named(SERVER + "AbstractServerConnection$CloseSetter"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAdvice.ConnectionClosed.class).on(named("handleEvent").and(not(isBridge()))
+                                .and(takesArgument(0, named("org.xnio.StreamConnection"))))))
+                .type(named("io.undertow.servlet.handlers.ServletDispatchingHandler"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAdvice.ServletThrew.class).on(named("handleRequest").and(takesArguments(1)))));
+    }
+}
