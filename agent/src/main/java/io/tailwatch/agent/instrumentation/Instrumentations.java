@@ -68,8 +68,10 @@ public final class Instrumentations {
         for (InstrumentationModule module : all()) {
             try {
                 AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                        .ignore((type, loader, javaModule, redefined, domain) ->
-                                type.getName().startsWith("io.tailwatch.") || type.isSynthetic())
+                        // By name only: every class the JVM loads passes this matcher in each
+                        // module, and a name is read without parsing the class file (asking
+                        // for modifiers, isSynthetic() for one, parses it).
+                        .ignore((type, loader, javaModule, redefined, domain) -> type.getName().startsWith("io.tailwatch."))
                         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
