@@ -105,6 +105,16 @@ public abstract class AbstractHttpServerIT {
     }
 
     /**
+     * Which series of a scrape hold the requests a test expects under {@code labels}: by default
+     * those with exactly these labels. A service on a routing framework labels each request with the
+     * route it matched too ({@code http_route}): its test may accept that label besides, for the
+     * routes its service defines.
+     */
+    protected Predicate<Map<String, String>> series(Map<String, String> labels) {
+        return labelsExactly(labels);
+    }
+
+    /**
      * The client for the request after {@code response}: the same one, or a new connection where the
      * server closed this one as {@link #closesConnectionAfter} says it may.
      */
@@ -158,7 +168,7 @@ public abstract class AbstractHttpServerIT {
                 assertFalse(r.closed, "the server kept the connection open");
             }
         }
-        MetricsScrape during = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), connections * perConnection);
+        MetricsScrape during = awaitDelta(before, DURATION + "_count", series(get(200)), connections * perConnection);
         assertEquals(connections, during.sum("tailwatch_connections_accepted_total") - before.sum("tailwatch_connections_accepted_total"),
                 "one accept per TCP connection");
         assertEquals(connections, during.sum("tailwatch_connection_setup_seconds_count") - before.sum("tailwatch_connection_setup_seconds_count"),
@@ -181,8 +191,8 @@ public abstract class AbstractHttpServerIT {
             assertDelta(before, after, "tailwatch_http_server_request_allocated_bytes_count", l -> true, 0);
         }
         assertEquals(connections * perConnection * HELLO.length,
-                after.sum("http_server_response_body_size_bytes_sum", labelsExactly(get(200)))
-                        - before.sum("http_server_response_body_size_bytes_sum", labelsExactly(get(200))));
+                after.sum("http_server_response_body_size_bytes_sum", series(get(200)))
+                        - before.sum("http_server_response_body_size_bytes_sum", series(get(200))));
     }
 
     @Test
@@ -197,7 +207,7 @@ public abstract class AbstractHttpServerIT {
             }
         }
         MetricsScrape after = awaitDelta(before, "tailwatch_connection_duration_seconds_count", l -> true, requests);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(get(200)), requests);
+        assertDelta(before, after, DURATION + "_count", series(get(200)), requests);
         assertDelta(before, after, "tailwatch_connections_accepted_total", l -> true, requests);
         assertDelta(before, after, "tailwatch_connection_requests_sum", l -> true, requests);
     }
@@ -225,9 +235,9 @@ public abstract class AbstractHttpServerIT {
         if (statusWhenHandlerThrows() > 0) {
             failed.put("http_response_status_code", Integer.toString(statusWhenHandlerThrows()));
         }
-        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(failed), thrown);
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", series(failed), thrown);
         Map<String, String> error500 = Map.of("http_request_method", "GET", "http_response_status_code", "500", "error_type", "500");
-        assertDelta(before, after, DURATION + "_count", labelsExactly(error500), 20);
+        assertDelta(before, after, DURATION + "_count", series(error500), 20);
         assertEquals(0, after.sum("http_server_active_requests"), "no request is left active");
     }
 
@@ -243,13 +253,13 @@ public abstract class AbstractHttpServerIT {
                 assertEquals(200, client.get("/async", false).status);
             }
         }
-        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), 2 * n);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(get(204)), n);
-        assertDelta(before, after, "http_server_response_body_size_bytes_sum", labelsExactly(get(200)),
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", series(get(200)), 2 * n);
+        assertDelta(before, after, DURATION + "_count", series(get(204)), n);
+        assertDelta(before, after, "http_server_response_body_size_bytes_sum", series(get(200)),
                 n * 3 * HELLO.length + n * HELLO.length);
         // Async responses complete 5 ms after the handler returns: measured to completion, the
         // 200 responses (chunked ones take microseconds) cannot average under 2.5 ms.
-        double seconds = after.sum(DURATION + "_sum", labelsExactly(get(200))) - before.sum(DURATION + "_sum", labelsExactly(get(200)));
+        double seconds = after.sum(DURATION + "_sum", series(get(200))) - before.sum(DURATION + "_sum", series(get(200)));
         assertTrue(seconds / (2 * n) >= 0.0025, "mean of chunked and async responses " + seconds / (2 * n) + " s");
     }
 
@@ -264,9 +274,9 @@ public abstract class AbstractHttpServerIT {
                 assertEquals(HELLO.length, r.body.length);
             }
         }
-        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), n);
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", series(get(200)), n);
         // Each completes 5 ms after its handler returned, on another thread.
-        double seconds = after.sum(DURATION + "_sum", labelsExactly(get(200))) - before.sum(DURATION + "_sum", labelsExactly(get(200)));
+        double seconds = after.sum(DURATION + "_sum", series(get(200))) - before.sum(DURATION + "_sum", series(get(200)));
         assertTrue(seconds >= n * 0.005, n + " async responses took " + seconds + " s in all, less than their 5 ms each");
         assertEquals(0, after.sum("http_server_active_requests"), "no request is left active");
     }
@@ -277,12 +287,11 @@ public abstract class AbstractHttpServerIT {
         try (RawHttpClient client = new RawHttpClient(port)) {
             assertEquals(200, client.get("/sleep?ms=300", false).status);
         }
-        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), 1);
-        double seconds = after.sum(DURATION + "_sum", labelsExactly(get(200))) - before.sum(DURATION + "_sum", labelsExactly(get(200)));
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", series(get(200)), 1);
+        double seconds = after.sum(DURATION + "_sum", series(get(200))) - before.sum(DURATION + "_sum", series(get(200)));
         assertTrue(seconds >= 0.3, "a 300 ms request recorded as " + seconds + " s");
-        Map<String, String> fastBucket = new java.util.HashMap<>(get(200));
-        fastBucket.put("le", "0.25");
-        assertDelta(before, after, DURATION + "_bucket", labelsExactly(fastBucket), 0);
+        Predicate<Map<String, String>> ok = series(get(200));
+        assertDelta(before, after, DURATION + "_bucket", l -> "0.25".equals(l.get("le")) && ok.test(l), 0);
     }
 
     @Test
@@ -306,10 +315,10 @@ public abstract class AbstractHttpServerIT {
             }
         }
         MetricsScrape after = awaitDelta(before, "tailwatch_connection_requests_sum", l -> true, rounds * depth);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(get(200)), rounds * depth / 2);
+        assertDelta(before, after, DURATION + "_count", series(get(200)), rounds * depth / 2);
         Map<String, String> otherLabels = errorCloses ? get(204)
                 : Map.of("http_request_method", "GET", "http_response_status_code", "500", "error_type", "500");
-        assertDelta(before, after, DURATION + "_count", labelsExactly(otherLabels), rounds * depth / 2);
+        assertDelta(before, after, DURATION + "_count", series(otherLabels), rounds * depth / 2);
         assertDelta(before, after, "tailwatch_connection_setup_seconds_count", l -> true, 1);
     }
 
@@ -326,9 +335,9 @@ public abstract class AbstractHttpServerIT {
                 assertEquals(body.length, r.body.length);
             }
         }
-        MetricsScrape after = awaitDelta(before, DURATION + "_count", labelsExactly(post200), 5);
-        assertDelta(before, after, "http_server_request_body_size_bytes_sum", labelsExactly(post200), 5000);
-        assertDelta(before, after, "http_server_response_body_size_bytes_sum", labelsExactly(post200), 5000);
+        MetricsScrape after = awaitDelta(before, DURATION + "_count", series(post200), 5);
+        assertDelta(before, after, "http_server_request_body_size_bytes_sum", series(post200), 5000);
+        assertDelta(before, after, "http_server_response_body_size_bytes_sum", series(post200), 5000);
     }
 
     @Test
@@ -337,7 +346,7 @@ public abstract class AbstractHttpServerIT {
         try (RawHttpClient client = new RawHttpClient(port)) {
             assertEquals(404, client.get("/no/such/context", false).status);
         }
-        awaitDelta(before, DURATION + "_count", labelsExactly(get(404)), 1);
+        awaitDelta(before, DURATION + "_count", series(get(404)), 1);
     }
 
     @Test
@@ -348,11 +357,11 @@ public abstract class AbstractHttpServerIT {
         long kernelBefore = tcpPassiveOpens();
         runAb(200, 4, false);
         long kernelOpens = tcpPassiveOpens() - kernelBefore;
-        MetricsScrape middle = awaitDelta(before, DURATION + "_count", labelsExactly(get(200)), 200);
+        MetricsScrape middle = awaitDelta(before, DURATION + "_count", series(get(200)), 200);
         assertTrue(kernelOpens >= 200, "kernel passive opens " + kernelOpens);
         assertDelta(before, middle, "tailwatch_connections_accepted_total", l -> true, kernelOpens);
         runAb(400, 4, true);
-        awaitDelta(middle, DURATION + "_count", labelsExactly(get(200)), 400);
+        awaitDelta(middle, DURATION + "_count", series(get(200)), 400);
     }
 
     /** {@code Tcp: PassiveOpens} of /proc/net/snmp: connections the kernel accepted on this host. */
@@ -393,16 +402,16 @@ public abstract class AbstractHttpServerIT {
         MetricsScrape scrape = scrape();
         String[] les = {"0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
                 "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"};
+        Predicate<Map<String, String>> ok = series(get(200));
         double previous = 0;
         for (String le : les) {
-            Map<String, String> labels = new java.util.HashMap<>(get(200));
-            labels.put("le", le);
-            double v = scrape.value(DURATION + "_bucket", labels);
-            assertFalse(Double.isNaN(v), "bucket le=" + le + " present");
+            Predicate<Map<String, String>> bucket = l -> le.equals(l.get("le")) && ok.test(l);
+            assertTrue(scrape.has(DURATION + "_bucket", bucket), "bucket le=" + le + " present");
+            double v = scrape.sum(DURATION + "_bucket", bucket);
             assertTrue(v >= previous, "cumulative at le=" + le);
             previous = v;
         }
-        assertEquals(scrape.value(DURATION + "_count", get(200)), previous, "+Inf bucket equals _count");
+        assertEquals(scrape.sum(DURATION + "_count", ok), previous, "+Inf bucket equals _count");
     }
 
     @Test
@@ -484,7 +493,7 @@ public abstract class AbstractHttpServerIT {
             // One connection: no queue; every quantile within what the client measured.
             MetricsScrape before = MetricsScrape.of(metrics);
             List<Long> single = load(port, 1, 40, true);
-            MetricsScrape after = awaitDelta(metrics, before, DURATION + "_count", labelsExactly(get(200)), 40);
+            MetricsScrape after = awaitDelta(metrics, before, DURATION + "_count", series(get(200)), 40);
             long clientMax = single.stream().mapToLong(Long::longValue).max().orElseThrow();
             for (String q : new String[]{"0.5", "0.9", "0.99", "0.999", "1"}) {
                 double v = after.value("tailwatch_http_server_request_duration_quantile_seconds", Map.of("quantile", q));
@@ -501,7 +510,7 @@ public abstract class AbstractHttpServerIT {
                 Thread.sleep(7_500);
                 before = MetricsScrape.of(metrics);
                 List<Long> client = load(port, 16, 20, keepAlive);
-                after = awaitDelta(metrics, before, DURATION + "_count", labelsExactly(get(200)), 16 * 20);
+                after = awaitDelta(metrics, before, DURATION + "_count", series(get(200)), 16 * 20);
                 double clientMean = meanSeconds(client);
                 agentMean = mean(before, after, DURATION, get(200));
                 double queueMean = mean(before, after, "tailwatch_http_server_request_queue_seconds", Map.of());
@@ -572,8 +581,8 @@ public abstract class AbstractHttpServerIT {
         return nanos.stream().mapToLong(Long::longValue).average().orElseThrow() / 1e9;
     }
 
-    private static double mean(MetricsScrape before, MetricsScrape after, String histogram, Map<String, String> labels) {
-        Predicate<Map<String, String>> filter = labelsExactly(labels);
+    private double mean(MetricsScrape before, MetricsScrape after, String histogram, Map<String, String> labels) {
+        Predicate<Map<String, String>> filter = series(labels);
         double sum = after.sum(histogram + "_sum", filter) - before.sum(histogram + "_sum", filter);
         double count = after.sum(histogram + "_count", filter) - before.sum(histogram + "_count", filter);
         return sum / count;

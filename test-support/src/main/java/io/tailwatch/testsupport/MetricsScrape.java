@@ -75,6 +75,16 @@ public final class MetricsScrape {
         return total;
     }
 
+    /** Whether the scrape has a sample of {@code name} whose labels satisfy {@code filter}. */
+    public boolean has(String name, Predicate<Map<String, String>> filter) {
+        for (String key : samples.keySet()) {
+            if (nameByKey.get(key).equals(name) && filter.test(labelsByKey.get(key))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public double sum(String name) {
         return sum(name, labels -> true);
     }
