@@ -5,6 +5,7 @@ import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
 import io.tailwatch.agent.instrumentation.netty.NettyInstrumentation;
 import io.tailwatch.agent.instrumentation.tomcat.TomcatInstrumentation;
 import io.tailwatch.agent.instrumentation.undertow.UndertowInstrumentation;
+import io.tailwatch.agent.instrumentation.vertx.VertxInstrumentation;
 import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
 import net.bytebuddy.ByteBuddy;
@@ -31,7 +32,7 @@ public final class Instrumentations {
 
     public static List<InstrumentationModule> all() {
         return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
-                new UndertowInstrumentation(), new NettyInstrumentation());
+                new UndertowInstrumentation(), new NettyInstrumentation(), new VertxInstrumentation());
     }
 
     /**
