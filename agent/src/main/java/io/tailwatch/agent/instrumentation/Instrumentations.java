@@ -3,6 +3,8 @@ package io.tailwatch.agent.instrumentation;
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
 import io.tailwatch.agent.instrumentation.netty.NettyInstrumentation;
+import io.tailwatch.agent.instrumentation.reactor.ReactorInstrumentation;
+import io.tailwatch.agent.instrumentation.springwebflux.SpringWebfluxInstrumentation;
 import io.tailwatch.agent.instrumentation.tomcat.TomcatInstrumentation;
 import io.tailwatch.agent.instrumentation.undertow.UndertowInstrumentation;
 import io.tailwatch.agent.instrumentation.vertx.VertxInstrumentation;
@@ -32,7 +34,8 @@ public final class Instrumentations {
 
     public static List<InstrumentationModule> all() {
         return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
-                new UndertowInstrumentation(), new NettyInstrumentation(), new VertxInstrumentation());
+                new UndertowInstrumentation(), new NettyInstrumentation(), new VertxInstrumentation(),
+                new ReactorInstrumentation(), new SpringWebfluxInstrumentation());
     }
 
     /**

@@ -19,8 +19,8 @@ import io.tailwatch.agent.recording.ServerRequest;
  *       the routing context, which answers 500;</li>
  *   <li>the worker pool: a task that a request's handler gives Vert.x's worker pool
  *       ({@code executeBlocking}, a blocking handler, a worker verticle) hands the request off
- *       ({@link ServerRequest#handOff}); its handler starts when a worker runs the task, so the time
- *       it waited for one is queue time, as for a thread-pool server.</li>
+ *       ({@link ServerRequest#handOff}); its handler starts when a worker runs the task, and the
+ *       time the task waited for one is its queue time, as for a thread-pool server.</li>
  * </ul>
  *
  * <p>Threads: a routing context's handlers run on its event loop (or, for a blocking handler, on a
@@ -133,8 +133,9 @@ public final class VertxHooks {
     public static void taskCreated(Object task) {
         try {
             ServerRequest request = CurrentRequest.current();
-            if (request != null && request.inFlight() && task instanceof RequestCarrier) {
+            if (request != null && request.inFlight() && task instanceof RequestCarrier && task instanceof HandOffTime) {
                 carry((RequestCarrier) task, request);
+                ((HandOffTime) task).tailwatch$handedOff(System.nanoTime());
                 request.handOff();
             }
         } catch (Throwable t) {
@@ -143,8 +144,9 @@ public final class VertxHooks {
     }
 
     /**
-     * A worker starts a task: the handler of the request it carries starts now, if it had not, and
-     * the request is published while the task runs.
+     * A worker starts a task: the handler of the request it carries starts now, if it had not, with
+     * the time the task waited as its queue time (what the event loop did for the request before
+     * it handed it off is handler work, not a wait); the request is published while the task runs.
      *
      * @return what to hand to {@link #taskFinished}
      */
@@ -154,7 +156,8 @@ public final class VertxHooks {
             if (request == null) {
                 return NOT_PUBLISHED;
             }
-            request.handlerStarted(System.nanoTime());
+            long waited = System.nanoTime() - ((HandOffTime) task).tailwatch$handedOff();
+            request.handlerStarted(request.arrivalNanos() + Math.max(0, waited));
             return CurrentRequest.enter(request);
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);

@@ -33,6 +33,7 @@ public final class VertxInstrumentation implements InstrumentationModule {
     static final String REQUEST_FIELD = "tailwatch$request";
     static final String ARRIVAL_FIELD = "tailwatch$arrival";
     static final String TEMPLATE_FIELD = "tailwatch$template";
+    static final String HANDED_OFF_FIELD = "tailwatch$handedOff";
 
     @Override
     public String name() {
@@ -73,6 +74,8 @@ public final class VertxInstrumentation implements InstrumentationModule {
                 .transform((builder, type, loader, module, domain) -> {
                     VertxHooks.routerPresent();
                     return carrier(builder)
+                            .defineField(HANDED_OFF_FIELD, long.class, Visibility.PRIVATE)
+                            .implement(HandOffTime.class).intercept(FieldAccessor.ofField(HANDED_OFF_FIELD))
                             .visit(AdviceFactory.to(VertxAdvice.TaskCreated.class).on(isConstructor()))
                             .visit(AdviceFactory.to(VertxAdvice.TaskRun.class).on(named("run").and(takesNoArguments())));
                 });
