@@ -23,10 +23,9 @@ import io.tailwatch.agent.recording.ThreadAllocation;
  * starts as the decoded request is passed on ({@link #requestDecoded}), recorded once its passes
  * end or its response starts, unless the loop handed it to a worker pool meanwhile
  * ({@link ServerRequest#handOff}: Vert.x's {@code executeBlocking}, a Reactor scheduler), whose
- * worker then marks the start. When one does (a handler
- * added with an {@code EventExecutorGroup}), the request waits in that executor's queue, and its
- * handler starts when a thread other than the event loop picks its {@code HttpRequest} up
- * ({@link #pickedUp}).
+ * worker then marks the start. When one does (a handler added with an {@code EventExecutorGroup}),
+ * the request waits in that executor's queue, and its handler starts when a thread other than the
+ * event loop picks its {@code HttpRequest} up ({@link #pickedUp}).
  *
  * <p>Threads: the decoder's, encoder's and close methods run on the channel's event loop (or on the
  * one executor the codec was added with), one at a time. {@link #pickedUp} runs on the thread of
