@@ -4,9 +4,12 @@ import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
 import io.tailwatch.agent.instrumentation.jetty.JettyInstrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
 import io.tailwatch.agent.instrumentation.netty.NettyInstrumentation;
+import io.tailwatch.agent.instrumentation.reactor.ReactorInstrumentation;
 import io.tailwatch.agent.instrumentation.springmvc.SpringMvcInstrumentation;
+import io.tailwatch.agent.instrumentation.springwebflux.SpringWebfluxInstrumentation;
 import io.tailwatch.agent.instrumentation.tomcat.TomcatInstrumentation;
 import io.tailwatch.agent.instrumentation.undertow.UndertowInstrumentation;
+import io.tailwatch.agent.instrumentation.vertx.VertxInstrumentation;
 import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
 import net.bytebuddy.ByteBuddy;
@@ -34,7 +37,8 @@ public final class Instrumentations {
     public static List<InstrumentationModule> all() {
         return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
                 new JettyInstrumentation(), new UndertowInstrumentation(), new NettyInstrumentation(),
-                new SpringMvcInstrumentation());
+                new ReactorInstrumentation(), new VertxInstrumentation(), new SpringMvcInstrumentation(),
+                new SpringWebfluxInstrumentation());
     }
 
     /**

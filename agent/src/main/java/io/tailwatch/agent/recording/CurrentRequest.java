@@ -43,6 +43,14 @@ public final class CurrentRequest {
         }
     }
 
+    /**
+     * The request published on this thread, or null: for instrumentation that carries it to where
+     * the request's work goes on (a task handed to a worker pool, a router's context object).
+     */
+    public static ServerRequest current() {
+        return wanted ? CURRENT.get() : null;
+    }
+
     /** The router matched the current request to {@code template}; ignored when no request is published. */
     public static void route(String template) {
         ServerRequest request = CURRENT.get();

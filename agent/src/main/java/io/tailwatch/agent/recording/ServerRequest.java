@@ -29,6 +29,7 @@ public final class ServerRequest {
     private ServerConnection connection;
     private long arrivalNanos;
     private boolean handlerStarted;
+    private boolean handedOff;
     private int methodIndex;
     private long requestBodyBytes;
     private int status;
@@ -67,6 +68,7 @@ public final class ServerRequest {
         this.connection = connection;
         this.arrivalNanos = arrivalNanos;
         this.handlerStarted = false;
+        this.handedOff = false;
         this.methodIndex = methodIndex;
         this.requestBodyBytes = requestBodyBytes >= 0 ? requestBodyBytes : -1;
         this.status = 0;
@@ -89,6 +91,25 @@ public final class ServerRequest {
             handlerStarted = true;
             http.recordQueue(Math.max(0, nowNanos - arrivalNanos));
         }
+    }
+
+    /**
+     * The thread running the request's handler on an event loop hands it on to a worker pool's queue
+     * (Vert.x's {@code executeBlocking}, a Reactor scheduler) before it started: the request waits
+     * for a worker as it would for a thread-pool server's, so its handler starts when a worker takes
+     * it ({@link #handlerStarted}), not when the event loop's run returns. An instrumentation that
+     * marks the start at the end of that run asks {@link #handedOff()} first. Called by the thread
+     * that handles the request, before the worker can run.
+     */
+    public void handOff() {
+        if (state == IN_FLIGHT && !handlerStarted) {
+            handedOff = true;
+        }
+    }
+
+    /** Whether {@link #handOff} was called for the current request. */
+    public boolean handedOff() {
+        return handedOff;
     }
 
     /** The status code of the response (the last one set before {@link #end} counts). */

@@ -215,4 +215,19 @@ class ServerRequestTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void onlyARequestWhoseHandlerHasNotStartedIsHandedOff() {
+        ServerRequest request = new ServerRequest();
+        assertTrue(request.begin(null, 1_000, "GET", -1));
+        assertFalse(request.handedOff());
+        request.handOff();
+        assertTrue(request.handedOff());
+        request.end(2_000);
+        assertTrue(request.begin(null, 3_000, "GET", -1));
+        assertFalse(request.handedOff(), "the next request starts afresh");
+        request.handlerStarted(3_500);
+        request.handOff();
+        assertFalse(request.handedOff(), "work a started handler hands on is no wait for its start");
+    }
 }

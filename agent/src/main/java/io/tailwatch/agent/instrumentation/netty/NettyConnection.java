@@ -20,10 +20,12 @@ import io.tailwatch.agent.recording.ThreadAllocation;
  *
  * <p>Where the handler starts: Netty decodes and dispatches a request on the channel's event loop.
  * When no handler of the pipeline runs on another executor ({@link #pipelineScanned}), the handler
- * starts as the decoded request is passed on ({@link #requestDecoded}). When one does (a handler
- * added with an {@code EventExecutorGroup}), the request waits in that executor's queue, and its
- * handler starts when a thread other than the event loop picks its {@code HttpRequest} up
- * ({@link #pickedUp}).
+ * starts as the decoded request is passed on ({@link #requestDecoded}), recorded once its passes
+ * end or its response starts, unless the loop handed it to a worker pool meanwhile
+ * ({@link ServerRequest#handOff}: Vert.x's {@code executeBlocking}, a Reactor scheduler), whose
+ * worker then marks the start. When one does (a handler added with an {@code EventExecutorGroup}),
+ * the request waits in that executor's queue, and its handler starts when a thread other than the
+ * event loop picks its {@code HttpRequest} up ({@link #pickedUp}).
  *
  * <p>Threads: the decoder's, encoder's and close methods run on the channel's event loop (or on the
  * one executor the codec was added with), one at a time. {@link #pickedUp} runs on the thread of
@@ -108,8 +110,8 @@ public final class NettyConnection {
         dispatchComplete = false;
         this.decoderContext = decoderContext;
         if (pipeline == PIPELINE_ON_LOOP) {
-            slot.started = true;
-            slot.request.handlerStarted(nowNanos);
+            // Its handler starts now, unless the loop hands it to a worker pool meanwhile: known when
+            // the passes of the request end (dispatchFinished), or when its response starts.
             handling = slot;
         }
     }
@@ -142,7 +144,9 @@ public final class NettyConnection {
 
     /**
      * The decoder's output has been passed on; once the request's last content has been, the
-     * allocation of all its passes is recorded as one request's.
+     * allocation of all its passes is recorded as one request's, and its handler started when it
+     * was decoded, unless the handler handed it to a worker pool ({@link ServerRequest#handOff}),
+     * whose worker then marks the start.
      *
      * @param mark the thread's allocation counter when the pass started, -1 if unmeasured
      */
@@ -162,6 +166,10 @@ public final class NettyConnection {
         if (dispatchComplete) {
             dispatching = null;
             dispatchComplete = false;
+            if (!slot.started && !slot.request.handedOff()) {
+                slot.started = true;
+                slot.request.handlerStarted(slot.decodedNanos);
+            }
             Recording r = Recording.current();
             if (r != null && slot.loopMeasured) {
                 r.http().recordAllocation(slot.loopAllocated);
@@ -275,6 +283,22 @@ public final class NettyConnection {
         }
         responded = seq + 1;
         return slot;
+    }
+
+    /**
+     * The request whose response is due next: the one a server that answers one request at a time
+     * (Vert.x, Reactor Netty, which hold pipelined requests back until the previous response is
+     * written) is handling; null if none is in flight. For routers that run outside the decoder's
+     * pass (a pipelined request handed on when its predecessor's response was written). Read on the
+     * event loop.
+     */
+    ServerRequest requestDueNext() {
+        long seq = responded;
+        if (seq >= begun) {
+            return null;
+        }
+        Slot slot = slot(seq);
+        return slot != null && slot.request.inFlight() ? slot.request : null;
     }
 
     /** The channel closed: requests still in flight end now, failed, those not fully answered without a status. */

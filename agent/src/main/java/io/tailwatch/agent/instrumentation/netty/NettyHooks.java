@@ -225,6 +225,16 @@ public final class NettyHooks {
         promiseDone(promise, CANCELLED);
     }
 
+    /**
+     * The request a server that answers one request at a time at a connection is handling: the one
+     * whose response is due next on {@code channel}; null if none, or the channel is not tracked.
+     * See {@link NettyConnection#requestDueNext}.
+     */
+    public static ServerRequest requestDueNext(Object channel) {
+        NettyConnection c = of(channel);
+        return c == null ? null : c.requestDueNext();
+    }
+
     /** A Content-Length value, or -1 if absent or not a number; without the exception {@code Long.parseLong} would throw. */
     static long parseLength(String value) {
         if (value == null || value.isEmpty() || value.length() > 18) {

@@ -4,6 +4,7 @@ import io.tailwatch.agent.config.AgentConfig;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.RequestSeries;
 import io.tailwatch.agent.recording.ServerConnection;
+import io.tailwatch.agent.recording.ServerRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,6 +233,45 @@ class NettyConnectionTest {
             assertEquals(1, r.connections().lifetime().cumulative().getTotalCount());
             assertEquals(2, r.connections().requests().cumulative().getMaxValue());
         });
+    }
+
+    @Test
+    void anEventLoopHandlerStartsAtDecodeUnlessItHandsTheRequestToAWorker() {
+        NettyConnection c = open(0, false);
+        c.readable(1_000);
+        get(c, 1_200);
+        assertTrue(c.dispatchStarting(DECODER));
+        c.dispatchFinished(-1);
+        assertEquals(1, queueCount(), "started where it was decoded, recorded once its passes ended");
+        recording.read(r -> assertEquals(200, r.http().queue().sum()));
+        c.responseWriting(200, 13, true, 2_000).request.end(2_000);
+
+        c.readable(3_000);
+        get(c, 3_000);
+        assertTrue(c.dispatchStarting(DECODER));
+        ServerRequest handedOff = c.requestDueNext();
+        handedOff.handOff();
+        c.dispatchFinished(-1);
+        assertEquals(1, queueCount(), "a request handed to a worker pool has not started");
+        handedOff.handlerStarted(9_000);
+        c.responseWriting(200, 13, true, 10_000).request.end(10_000);
+        assertEquals(2, queueCount());
+        recording.read(r -> assertEquals(200 + 6_000, r.http().queue().sum(), "the second waited for its worker"));
+        assertNull(c.requestDueNext(), "nothing in flight");
+    }
+
+    @Test
+    void theRequestDueNextIsTheOldestNotYetAnswered() {
+        NettyConnection c = open(0, false);
+        c.readable(1_000);
+        get(c, 1_000);
+        get(c, 1_100);
+        ServerRequest first = c.requestDueNext();
+        c.responseWriting(200, 13, true, 2_000);
+        ServerRequest second = c.requestDueNext();
+        assertNotNull(second);
+        assertTrue(first != second, "once the first response is written, the next request is due");
+        assertEquals(1_000, second.arrivalNanos(), "pipelined: it arrived with the first's read");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package io.tailwatch.agent.instrumentation.reactor;
+
+import io.tailwatch.agent.instrumentation.AdviceFactory;
+import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.netty.ChannelOwner;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.implementation.MethodCall;
+
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
+
+/**
+ * Reactor Netty's HTTP server and Reactor core's schedulers, which Spring WebFlux runs on; the
+ * Netty instrumentation measures the requests. See {@link ReactorHooks}.
+ *
+ * <ul>
+ *   <li>{@code ServerTransport.Acceptor.channelRead}: Reactor Netty accepts with an acceptor of its own,
+ *       not {@code ServerBootstrap}'s: the connection is opened here for the Netty instrumentation.</li>
+ *   <li>{@code ChannelOperations} implements {@link ChannelOwner}: a connection's channel.</li>
+ *   <li>{@code HttpServerOperations.onInboundNext}: publishes the request being handled.</li>
+ *   <li>{@code Schedulers.workerSchedule} and {@code directSchedule}: every task of Reactor's
+ *       executor-backed schedulers (bounded elastic, parallel, single, from an executor service).</li>
+ * </ul>
+ */
+public final class ReactorInstrumentation implements InstrumentationModule {
+    @Override
+    public String name() {
+        return "reactor";
+    }
+
+    @Override
+    public Class<?> hooksClass() {
+        return ReactorHooks.class;
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder agent) {
+        return agent
+                .type(named("reactor.netty.transport.ServerTransport$Acceptor"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(ReactorAdvice.ChildAccepted.class).on(named("channelRead").and(takesArguments(2)))))
+                .type(named("reactor.netty.channel.ChannelOperations"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .implement(ChannelOwner.class)
+                        .intercept(MethodCall.invoke(named("channel").and(takesNoArguments()))))
+                .type(named("reactor.netty.http.server.HttpServerOperations"))
+                .transform((builder, type, loader, module, domain) -> {
+                    ReactorHooks.serverPresent();
+                    return builder.visit(AdviceFactory.to(ReactorAdvice.InboundNext.class).on(
+                            named("onInboundNext").and(takesArguments(2))));
+                })
+                .type(named("reactor.core.scheduler.Schedulers"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(ReactorAdvice.WorkerSchedule.class).on(
+                                named("workerSchedule").and(isStatic()).and(takesArguments(5))
+                                        .and(takesArgument(2, Runnable.class)).and(takesArgument(3, long.class))))
+                        .visit(AdviceFactory.to(ReactorAdvice.DirectSchedule.class).on(
+                                named("directSchedule").and(isStatic()).and(takesArguments(5))
+                                        .and(takesArgument(1, Runnable.class)).and(takesArgument(3, long.class)))));
+    }
+}
