@@ -12,4 +12,14 @@ public interface InstrumentationModule {
 
     /** Adds this module's type matchers and transformations. */
     AgentBuilder extend(AgentBuilder agent);
+
+    /**
+     * Whether this module transforms classes of the JDK (the bootstrap or platform class loader).
+     * Modules that do not never even see such classes: matching a JDK class while the JVM loads it
+     * must not resolve anything (a supertype lookup can load another JDK class and end in a
+     * {@code ClassCircularityError} in the application).
+     */
+    default boolean transformsJdkClasses() {
+        return false;
+    }
 }

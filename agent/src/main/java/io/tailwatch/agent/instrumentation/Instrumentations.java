@@ -72,10 +72,9 @@ public final class Instrumentations {
         for (InstrumentationModule module : all()) {
             try {
                 AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                        // By name only: every class the JVM loads passes this matcher in each
-                        // module, and a name is read without parsing the class file (asking
-                        // for modifiers, isSynthetic() for one, parses it).
-                        .ignore((type, loader, javaModule, redefined, domain) -> type.getName().startsWith("io.tailwatch."))
+                        // By name and loader only: every class the JVM loads passes this matcher
+                        // in each module, and neither needs the class file parsed.
+                        .ignore(ignored(module))
                         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -89,6 +88,14 @@ public final class Instrumentations {
             }
         }
         return installed;
+    }
+
+    /** The agent's own classes, and the JDK's for a module that transforms none of them. */
+    private static AgentBuilder.RawMatcher ignored(InstrumentationModule module) {
+        ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        boolean jdk = module.transformsJdkClasses();
+        return (type, loader, javaModule, redefined, domain) -> type.getName().startsWith("io.tailwatch.")
+                || (!jdk && (loader == null || loader == platform));
     }
 
     /**

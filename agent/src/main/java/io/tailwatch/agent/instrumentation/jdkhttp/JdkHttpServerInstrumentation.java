@@ -33,6 +33,11 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
     }
 
     @Override
+    public boolean transformsJdkClasses() {
+        return true;
+    }
+
+    @Override
     public Class<?> hooksClass() {
         return JdkHttpServerHooks.class;
     }

@@ -24,6 +24,11 @@ public final class TcpAcceptInstrumentation implements InstrumentationModule {
     }
 
     @Override
+    public boolean transformsJdkClasses() {
+        return true;
+    }
+
+    @Override
     public Class<?> hooksClass() {
         return TcpAcceptHooks.class;
     }

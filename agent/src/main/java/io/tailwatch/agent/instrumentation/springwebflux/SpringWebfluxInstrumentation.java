@@ -53,7 +53,8 @@ public final class SpringWebfluxInstrumentation implements InstrumentationModule
                             named("setAttributes").and(takesArguments(3))));
                 })
                 // By name first: resolving supertypes reads class files, which only these few classes pay.
-                .type(nameEndsWith("Handler").and(not(nameStartsWith("java.").or(nameStartsWith("jdk."))
+                .type(nameEndsWith("Handler").and(not(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
+                                .or(nameStartsWith("com.sun."))
                                 .or(nameStartsWith("io.netty.")).or(nameStartsWith("reactor."))))
                         .and(not(isInterface())).and(hasSuperType(named(WEB_EXCEPTION_HANDLER))))
                 .transform((builder, type, loader, module, domain) -> builder
