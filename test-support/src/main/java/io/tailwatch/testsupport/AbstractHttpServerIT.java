@@ -490,15 +490,21 @@ public abstract class AbstractHttpServerIT {
             load(port, 4, 50, true);
             Thread.sleep(7_500);
 
-            // One connection: no queue; every quantile within what the client measured.
+            // One connection: no queue; every quantile within what the client measured. The agent's
+            // clock stops after the last write returns, which a virtual thread parked right after it
+            // (or any thread descheduled on a busy CI core) can push past the moment the client
+            // read the response: 1 ms of slack for that, on top of the histograms' 1 % precision.
+            // A clock started at the wrong place (the connection's accept, the previous response)
+            // still fails, by the whole 5 ms handler time or more.
             MetricsScrape before = MetricsScrape.of(metrics);
             List<Long> single = load(port, 1, 40, true);
             MetricsScrape after = awaitDelta(metrics, before, DURATION + "_count", series(get(200)), 40);
             long clientMax = single.stream().mapToLong(Long::longValue).max().orElseThrow();
             for (String q : new String[]{"0.5", "0.9", "0.99", "0.999", "1"}) {
                 double v = after.value("tailwatch_http_server_request_duration_quantile_seconds", Map.of("quantile", q));
-                assertTrue(v >= 0.005 && v <= clientMax / 1e9 * 1.01,
-                        "quantile " + q + " = " + v + " s outside [handler's 0.005 s, client's max " + clientMax / 1e9 + " s + 1 %]");
+                assertTrue(v >= 0.005 && v <= clientMax / 1e9 * 1.01 + 0.001,
+                        "quantile " + q + " = " + v + " s outside [handler's 0.005 s, client's max "
+                                + clientMax / 1e9 + " s + 1 % + 1 ms]");
             }
             double agentMean = mean(before, after, DURATION, get(200));
             assertTrue(agentMean <= meanSeconds(single), "agent mean " + agentMean + " > client mean " + meanSeconds(single));
