@@ -351,15 +351,19 @@ public abstract class AbstractHttpServerIT {
 
     @Test
     public void apacheBenchCountsAreExactWithKeepAliveAndConnectionClose() throws Exception {
-        // ab sometimes opens a connection or two more than it has requests (the kernel's count of
-        // passive opens shows them too), so accepts are compared with the kernel's count.
+        // ab sometimes opens a connection or two more than it has requests, at most one per
+        // concurrent slot, and the kernel's count of passive opens shows them too. That count is
+        // host-wide (other processes' connections land in it), so it is an upper bound only.
         MetricsScrape before = scrape();
         long kernelBefore = tcpPassiveOpens();
         runAb(200, 4, false);
         long kernelOpens = tcpPassiveOpens() - kernelBefore;
         MetricsScrape middle = awaitDelta(before, DURATION + "_count", series(get(200)), 200);
-        assertTrue(kernelOpens >= 200, "kernel passive opens " + kernelOpens);
-        assertDelta(before, middle, "tailwatch_connections_accepted_total", l -> true, kernelOpens);
+        double accepted = middle.sum("tailwatch_connections_accepted_total", l -> true)
+                - before.sum("tailwatch_connections_accepted_total", l -> true);
+        assertTrue(accepted >= 200 && accepted <= 200 + 4 && accepted <= kernelOpens,
+                "connections accepted " + accepted + ": ab sent 200 requests on as many connections, "
+                        + "with 4 at a time; the kernel saw " + kernelOpens + " passive opens on the host");
         runAb(400, 4, true);
         awaitDelta(middle, DURATION + "_count", series(get(200)), 400);
     }
