@@ -103,8 +103,16 @@ public final class ServerOverhead {
         return Integer.parseInt(options.get(name));
     }
 
-    /** The servers whose service is built; a module not built is left out. */
     List<Server> servers() throws IOException {
+        return servers(root, options.get("servers"));
+    }
+
+    /**
+     * The servers whose service is built; a module not built is left out.
+     *
+     * @param wanted {@code all} or server names separated by commas
+     */
+    static List<Server> servers(Path root, String wanted) throws IOException {
         List<Server> all = new ArrayList<>();
         Path jdk = root.resolve("test-services/target/tailwatch-test-services.jar");
         all.add(new Server("jdk-httpserver", jdk + File.pathSeparator + jdk.resolveSibling("lib") + File.separator + "*",
@@ -128,7 +136,6 @@ public final class ServerOverhead {
                 all.add(new Server(m[0], dir.resolve("classes") + File.pathSeparator + Files.readString(classPath).trim(), m[2]));
             }
         }
-        String wanted = options.get("servers");
         if (wanted.equals("all")) {
             return all;
         }
