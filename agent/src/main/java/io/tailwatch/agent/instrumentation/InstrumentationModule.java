@@ -2,6 +2,8 @@ package io.tailwatch.agent.instrumentation;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 
+import java.util.Set;
+
 /** One instrumented library: the types it transforms and the hooks its advice calls. */
 public interface InstrumentationModule {
     /** Short name used in messages, such as {@code jdk-httpserver}. */
@@ -12,6 +14,29 @@ public interface InstrumentationModule {
 
     /** Adds this module's type matchers and transformations. */
     AgentBuilder extend(AgentBuilder agent);
+
+    /**
+     * Binary names of every class that {@link #extend}'s matchers can match. Only those classes
+     * (and those {@link #mayMatchOther} lets through) reach this module's Byte Buddy transformer:
+     * every other class the JVM loads costs a set lookup rather than Byte Buddy describing it and
+     * running the matchers, which in a JVM that has just started, interpreting, is most of what
+     * an agent adds to the application's start. A name missing here is a class left unmeasured:
+     * {@code InstrumentationGateTest} runs every module's matchers over the libraries' classes and
+     * fails on one. Null hands this module every class.
+     */
+    default Set<String> typeNames() {
+        return null;
+    }
+
+    /**
+     * For matchers that do not name their classes: whether a class not in {@link #typeNames} may
+     * match, from its internal name ({@code a/b/C}) and defining loader (null for the bootstrap
+     * loader) alone. It runs for every class the JVM loads: it must be cheap, and must load no
+     * class.
+     */
+    default boolean mayMatchOther(String internalName, ClassLoader loader) {
+        return false;
+    }
 
     /**
      * Whether this module transforms classes of the JDK (the bootstrap or platform class loader).

@@ -20,6 +20,7 @@ import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,9 @@ import java.util.List;
 
 /**
  * Installs every {@link InstrumentationModule}, each with its own transformer so that one failing
- * module leaves the others working. Classes of the bootstrap and platform class loaders are
- * included: the JDK's HTTP server and accept path live there.
+ * module leaves the others working, all behind one {@link ModuleGate} that hands each module only
+ * the classes it names. Classes of the bootstrap and platform class loaders are included: the JDK's
+ * HTTP server and accept path live there.
  */
 public final class Instrumentations {
     private Instrumentations() {
@@ -69,25 +71,35 @@ public final class Instrumentations {
 
     private static List<String> installAll(Instrumentation instrumentation, InstrumentationStatus status) {
         List<String> installed = new ArrayList<>();
+        ModuleGate gate = new ModuleGate();
         for (InstrumentationModule module : all()) {
             try {
-                AgentBuilder agent = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                        // By name and loader only: every class the JVM loads passes this matcher
-                        // in each module, and neither needs the class file parsed.
-                        .ignore(ignored(module))
-                        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                AgentBuilder agent = agentBuilder(module)
                         .with(new StatusListener(module.name(), status))
                         .assureReadEdgeTo(instrumentation, module.hooksClass());
+                ClassFileTransformer transformer = module.extend(agent).makeRaw();
                 status.installed(module.name());
-                module.extend(agent).installOn(instrumentation);
+                gate.add(module, transformer);
                 installed.add(module.name());
             } catch (Throwable t) {
                 AgentLog.line("instrumentation " + module.name() + " is off: " + AgentLog.describe(t));
             }
         }
+        // Retransformable, so that classes loaded before it (when attached to a running JVM) are
+        // transformed through it too.
+        instrumentation.addTransformer(gate, true);
+        gate.retransformLoaded(instrumentation);
         return installed;
+    }
+
+    /** A module's Byte Buddy configuration, before its matchers and transformations. */
+    static AgentBuilder agentBuilder(InstrumentationModule module) {
+        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                // By name and loader only: every class the gate lets through passes this matcher,
+                // and neither needs the class file parsed.
+                .ignore(ignored(module))
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE);
     }
 
     /** The agent's own classes, and the JDK's for a module that transforms none of them. */

@@ -8,6 +8,8 @@ import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -40,6 +42,22 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
     @Override
     public Class<?> hooksClass() {
         return JdkHttpServerHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of(PKG + "ServerImpl",
+                PKG + "HttpConnection",
+                PKG + "ServerImpl$Exchange",
+                PKG + "ExchangeImpl",
+                PKG + "HttpExchangeImpl",
+                PKG + "HttpsExchangeImpl",
+                PKG + "FixedLengthOutputStream",
+                PKG + "ChunkedOutputStream",
+                PKG + "UndefLengthOutputStream",
+                PKG + "Event$WriteFinished",
+                PKG + "WriteFinishedEvent",
+                "com.sun.net.httpserver.Filter$Chain");
     }
 
     @Override

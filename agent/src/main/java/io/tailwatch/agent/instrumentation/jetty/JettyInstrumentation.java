@@ -9,6 +9,8 @@ import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -53,6 +55,21 @@ public final class JettyInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return JettyHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of(IO + "ManagedSelector$Accept",
+                IO + "SelectableChannelEndPoint",
+                IO + "AbstractConnection",
+                INTERNAL + "HttpConnection",
+                INTERNAL + "HttpChannelState",
+                INTERNAL + "HttpChannelState$HandlerInvoker",
+                INTERNAL + "HttpChannelState$ChannelCallback",
+                INTERNAL + "HttpChannelState$ChannelRequest",
+                SERVER + "Server",
+                SERVER + "ServerConnector",
+                "org.eclipse.jetty.ee10.servlet.ServletChannel");
     }
 
     @Override

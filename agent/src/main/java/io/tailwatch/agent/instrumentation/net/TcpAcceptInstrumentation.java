@@ -6,6 +6,7 @@ import io.tailwatch.agent.instrumentation.AdviceFactory;
 import net.bytebuddy.asm.Advice;
 
 import java.net.Socket;
+import java.util.Set;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -31,6 +32,12 @@ public final class TcpAcceptInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return TcpAcceptHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of("sun.nio.ch.ServerSocketChannelImpl",
+                "java.net.ServerSocket");
     }
 
     @Override

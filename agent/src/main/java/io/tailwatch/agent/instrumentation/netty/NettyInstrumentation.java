@@ -6,6 +6,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -42,6 +44,20 @@ public final class NettyInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return NettyHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of("io.netty.bootstrap.ServerBootstrap$ServerBootstrapAcceptor",
+                "io.netty.channel.AbstractChannel",
+                "io.netty.channel.AbstractChannel$CloseFuture",
+                "io.netty.channel.AbstractChannelHandlerContext",
+                "io.netty.channel.DefaultChannelPromise",
+                "io.netty.util.concurrent.DefaultPromise",
+                "io.netty.handler.codec.ByteToMessageDecoder",
+                "io.netty.handler.codec.http.HttpObjectDecoder",
+                "io.netty.handler.codec.http.HttpObjectEncoder",
+                "io.netty.handler.codec.http.HttpRequest");
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.tailwatch.agent.instrumentation.netty.ChannelOwner;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.implementation.MethodCall;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -34,6 +36,14 @@ public final class ReactorInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return ReactorHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of("reactor.netty.transport.ServerTransport$Acceptor",
+                "reactor.netty.channel.ChannelOperations",
+                "reactor.netty.http.server.HttpServerOperations",
+                "reactor.core.scheduler.Schedulers");
     }
 
     @Override

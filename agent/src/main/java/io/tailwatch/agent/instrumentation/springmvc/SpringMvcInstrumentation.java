@@ -6,6 +6,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
@@ -42,6 +44,12 @@ public final class SpringMvcInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return SpringMvcHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of("org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping",
+                "org.springframework.web.servlet.function.support.RouterFunctionMapping");
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.tailwatch.agent.instrumentation.springwebflux;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.LoaderProbe;
 import net.bytebuddy.agent.builder.AgentBuilder;
+
+import java.util.Set;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
@@ -27,6 +30,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 public final class SpringWebfluxInstrumentation implements InstrumentationModule {
     static final String WEB_EXCEPTION_HANDLER = "org.springframework.web.server.WebExceptionHandler";
 
+    private final LoaderProbe webFlux = new LoaderProbe(WEB_EXCEPTION_HANDLER);
+
     @Override
     public String name() {
         return "spring-webflux";
@@ -35,6 +40,26 @@ public final class SpringWebfluxInstrumentation implements InstrumentationModule
     @Override
     public Class<?> hooksClass() {
         return SpringWebfluxHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of("org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping",
+                "org.springframework.web.reactive.function.server.support.RouterFunctionMapping");
+    }
+
+    /**
+     * The exception handlers: a class named {@code ...Handler} outside the JDK, Netty and Reactor,
+     * in a loader that sees {@code WebExceptionHandler} (asked once per loader). Elsewhere (Tomcat,
+     * Jetty, Netty applications) such classes are many and Byte Buddy would read the class file of
+     * each and of its supertypes to find out.
+     */
+    @Override
+    public boolean mayMatchOther(String internalName, ClassLoader loader) {
+        return internalName.endsWith("Handler") && loader != null && !internalName.startsWith("java/")
+                && !internalName.startsWith("jdk/") && !internalName.startsWith("sun/") && !internalName.startsWith("com/sun/")
+                && !internalName.startsWith("io/netty/") && !internalName.startsWith("reactor/")
+                && webFlux.sees(loader);
     }
 
     @Override

@@ -8,6 +8,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -43,6 +45,18 @@ public final class TomcatInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return TomcatHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of(NET + "SocketWrapperBase",
+                NET + "AbstractEndpoint",
+                NET + "SocketProcessorBase",
+                "org.apache.coyote.http11.Http11InputBuffer",
+                "org.apache.coyote.http11.Http11Processor",
+                "org.apache.coyote.Request",
+                "org.apache.catalina.core.StandardWrapperValve",
+                "org.apache.catalina.connector.CoyoteAdapter");
     }
 
     @Override

@@ -9,6 +9,8 @@ import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -46,6 +48,18 @@ public final class UndertowInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return UndertowHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of("io.undertow.Undertow",
+                SERVER + "protocol.http.HttpServerConnection",
+                SERVER + "protocol.http.HttpReadListener",
+                "org.xnio.XnioWorker",
+                SERVER + "Connectors",
+                SERVER + "HttpServerExchange",
+                SERVER + "AbstractServerConnection$CloseSetter",
+                "io.undertow.servlet.handlers.ServletDispatchingHandler");
     }
 
     @Override

@@ -10,6 +10,8 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.FieldAccessor;
 import net.bytebuddy.implementation.MethodCall;
 
+import java.util.Set;
+
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -43,6 +45,16 @@ public final class VertxInstrumentation implements InstrumentationModule {
     @Override
     public Class<?> hooksClass() {
         return VertxHooks.class;
+    }
+
+    @Override
+    public Set<String> typeNames() {
+        return Set.of("io.vertx.core.net.impl.ConnectionBase",
+                "io.vertx.ext.web.impl.RoutingContextImplBase",
+                "io.vertx.ext.web.impl.RoutingContextImpl",
+                "io.vertx.ext.web.impl.RoutingContextWrapper",
+                "io.vertx.ext.web.impl.RouteState",
+                "io.vertx.core.impl.WorkerTask");
     }
 
     @Override

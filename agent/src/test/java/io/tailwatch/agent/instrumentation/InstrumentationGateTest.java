@@ -1,0 +1,169 @@
+package io.tailwatch.agent.instrumentation;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gate in front of Byte Buddy ({@link ModuleGate}) must let through every class a module's
+ * matchers match: each module's own transformer runs here over every class of the JDK and of the
+ * libraries on the test class path (the servers the advice is compiled against), and each class it
+ * matches must be one the module names in {@link InstrumentationModule#typeNames} or lets through
+ * with {@link InstrumentationModule#mayMatchOther}.
+ */
+class InstrumentationGateTest {
+    /** Class files, by internal name, with the loader that would define them (null: the JDK). */
+    private record ClassFileSource(String internalName, ClassLoader loader, byte[] bytes) {
+    }
+
+    @Test
+    void everyClassAModuleMatchesPassesItsGate() throws Exception {
+        List<InstrumentationModule> modules = Instrumentations.all();
+        List<ClassFileTransformer> transformers = new ArrayList<>();
+        Matches matches = new Matches();
+        for (InstrumentationModule module : modules) {
+            assertTrue(module.typeNames() != null && !module.typeNames().isEmpty(), module.name() + " names its classes");
+            transformers.add(module.extend(Instrumentations.agentBuilder(module).with(matches)).makeRaw());
+        }
+        Map<String, Set<String>> escaped = new TreeMap<>();
+        Map<String, Set<String>> matched = new TreeMap<>();
+        int[] seen = new int[2];
+        Consumer<ClassFileSource> check = c -> {
+            seen[c.loader == null ? 0 : 1]++;
+            for (int i = 0; i < modules.size(); i++) {
+                InstrumentationModule module = modules.get(i);
+                matches.current = null;
+                try {
+                    transformers.get(i).transform(c.loader, c.internalName, null, null, c.bytes);
+                } catch (Exception e) {
+                    // A matched class that the advice does not fit: still matched.
+                }
+                if (matches.current != null) {
+                    String binary = c.internalName.replace('/', '.');
+                    matched.computeIfAbsent(module.name(), m -> new TreeSet<>()).add(binary);
+                    if (!module.typeNames().contains(binary) && !module.mayMatchOther(c.internalName, c.loader)) {
+                        escaped.computeIfAbsent(module.name(), m -> new TreeSet<>()).add(binary);
+                    }
+                }
+            }
+        };
+        jdkClasses(check);
+        libraryClasses(check);
+        assertTrue(seen[0] > 5_000 && seen[1] > 10_000, seen[0] + " JDK and " + seen[1] + " library classes");
+        assertEquals(Map.of(), escaped, "classes matched but not let through the gate");
+        // The run above must have seen the libraries: each module matched some of its classes.
+        for (InstrumentationModule module : modules) {
+            assertFalse(matched.getOrDefault(module.name(), Set.of()).isEmpty(), module.name() + " matched nothing: " + matched);
+        }
+    }
+
+    @Test
+    void theGateAnswersUnchangedForClassesNoModuleNames() throws Exception {
+        ModuleGate gate = new ModuleGate();
+        List<String> handed = new ArrayList<>();
+        for (InstrumentationModule module : Instrumentations.all()) {
+            gate.add(module, new ClassFileTransformer() {
+                @Override
+                public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+                    handed.add(module.name() + " " + name);
+                    return null;
+                }
+            });
+        }
+        ClassLoader app = getClass().getClassLoader();
+        assertNull(gate.transform(null, null, "java/util/ArrayList", null, null, new byte[0]));
+        assertNull(gate.transform(null, app, "org/junit/jupiter/api/Test", null, null, new byte[0]));
+        assertNull(gate.transform(null, app, null, null, null, new byte[0]));
+        assertEquals(List.of(), handed);
+        assertNull(gate.transform(null, null, "sun/net/httpserver/ServerImpl", null, null, new byte[0]));
+        assertEquals(List.of("jdk-httpserver sun/net/httpserver/ServerImpl"), handed);
+        assertTrue(gate.accepts("sun/net/httpserver/ServerImpl", null));
+        assertTrue(gate.accepts("io/netty/channel/AbstractChannel", app));
+        // Spring WebFlux's exception handlers: by name, only where WebFlux is.
+        assertTrue(gate.accepts("com/example/MyErrorHandler", app));
+        assertFalse(gate.accepts("com/example/MyErrorHandler", new ClassLoader(null) {
+        }));
+        assertFalse(gate.accepts("io/netty/channel/ChannelInboundHandler", app));
+    }
+
+    /** Records whether a transformer matched the class it was just handed. */
+    private static final class Matches extends AgentBuilder.Listener.Adapter {
+        String current;
+
+        @Override
+        public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
+                                     boolean loaded, DynamicType dynamicType) {
+            current = typeDescription.getName();
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+            current = typeName;
+        }
+    }
+
+    private static void jdkClasses(Consumer<ClassFileSource> out) throws IOException {
+        FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        try (Stream<Path> files = Files.walk(jrt.getPath("/modules"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.toString();
+                if (name.endsWith(".class") && !name.endsWith("module-info.class")) {
+                    // /modules/<module>/<internal name>.class
+                    String internal = name.substring(name.indexOf('/', "/modules/".length()) + 1, name.length() - ".class".length());
+                    out.accept(new ClassFileSource(internal, null, Files.readAllBytes(file)));
+                }
+            }
+        }
+    }
+
+    /** Every class of every jar on the test class path, with this test's loader, which sees them all. */
+    private void libraryClasses(Consumer<ClassFileSource> out) throws IOException {
+        ClassLoader loader = getClass().getClassLoader();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.endsWith(".jar")) {
+                continue;
+            }
+            try (JarFile jar = new JarFile(entry)) {
+                Enumeration<JarEntry> entries = jar.entries();
+                while (entries.hasMoreElements()) {
+                    JarEntry e = entries.nextElement();
+                    String name = e.getName();
+                    if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
+                        try (InputStream in = jar.getInputStream(e)) {
+                            out.accept(new ClassFileSource(name.substring(0, name.length() - ".class".length()), loader, in.readAllBytes()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
