@@ -2,16 +2,13 @@ package io.tailwatch.agent;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
-import java.util.zip.ZipEntry;
 
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}).
@@ -41,31 +38,12 @@ public final class TailwatchAgent {
             Map<String, byte[]> bootstrapClasses;
             try (JarFile jarFile = new JarFile(jar)) {
                 version = jarFile.getManifest().getMainAttributes().getValue("Implementation-Version");
-                bootstrapClasses = BootstrapClassSet.compute(classNames(jarFile), name -> read(jarFile, name + ".class"));
+                bootstrapClasses = BootstrapClassSet.of(jarFile);
             }
             defineInBootstrapLoader(instrumentation, jar, bootstrapClasses);
             AgentBootstrap.start(agentArgs, instrumentation, version == null ? "dev" : version, jar.getPath());
         } catch (Throwable t) {
             System.err.println("tailwatch: agent disabled, the application runs unmeasured: " + t);
-        }
-    }
-
-    private static List<String> classNames(JarFile jar) {
-        List<String> names = new ArrayList<>();
-        jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class"))
-                .forEach(n -> names.add(n.substring(0, n.length() - ".class".length())));
-        return names;
-    }
-
-    private static byte[] read(JarFile jar, String entry) {
-        ZipEntry e = jar.getEntry(entry);
-        if (e == null) {
-            return null;
-        }
-        try (InputStream in = jar.getInputStream(e)) {
-            return in.readAllBytes();
-        } catch (IOException ex) {
-            throw new IllegalStateException("cannot read " + entry + " from the agent jar", ex);
         }
     }
 
