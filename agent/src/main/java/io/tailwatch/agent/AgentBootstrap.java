@@ -12,8 +12,7 @@ import io.tailwatch.agent.recording.ThreadAllocation;
 import io.tailwatch.agent.support.AgentLog;
 import io.tailwatch.agent.support.AgentThread;
 
-import net.bytebuddy.dynamic.ClassFileLocator;
-
+import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 
@@ -34,8 +33,7 @@ public final class AgentBootstrap {
             Recording.install(recording);
             // Look the thread MXBean up now rather than on the first request's thread.
             ThreadAllocation.supported();
-            List<String> instrumented = Instrumentations.install(instrumentation, agentClasses(agentJar),
-                    recording.instrumentations());
+            List<String> instrumented = Instrumentations.install(instrumentation, new File(agentJar), recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
             String jvm = JvmMonitoring.start(config, recording, instrumentation, agentJar);
             // The exporter (the Prometheus client, the JVM's management beans, the listening
@@ -64,10 +62,6 @@ public final class AgentBootstrap {
         } catch (Throwable t) {
             AgentLog.line("metrics endpoint OFF, the application runs on: " + AgentLog.describe(t));
         }
-    }
-
-    private static ClassFileLocator agentClasses(String agentJar) throws java.io.IOException {
-        return ClassFileLocator.ForJarFile.of(new java.io.File(agentJar));
     }
 
     private static void startHarvester(Recording recording, long periodMillis) {

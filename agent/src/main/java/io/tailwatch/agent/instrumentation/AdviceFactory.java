@@ -4,6 +4,12 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Creates {@link Advice} from the agent's advice classes, reading their class files from the agent
  * jar: Byte Buddy inlines advice from its bytes, and reading them from the jar does not depend on
@@ -16,21 +22,45 @@ import net.bytebuddy.pool.TypePool;
  * (a duplicate class definition). The library's types are only compared by name.
  */
 public final class AdviceFactory {
-    private static volatile ClassFileLocator locator = ClassFileLocator.ForClassLoader.ofSystemLoader();
-    private static volatile TypePool advicePool = new TypePool.Default.WithLazyResolution(
-            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
+    /** The agent jar, or null to read the advice classes through the system class loader (tests). */
+    private static volatile File agentJar;
+    /** Made with the first advice: the agent's start needs none of Byte Buddy. Guarded by the class. */
+    private static ClassFileLocator locator;
+    private static TypePool advicePool;
+    /** Advice is immutable: each advice class is read once, however many classes it goes into. */
+    private static final Map<Class<?>, Advice> ADVICE = new ConcurrentHashMap<>();
 
     private AdviceFactory() {
     }
 
-    static void use(ClassFileLocator agentClasses) {
-        ClassFileLocator compound = new ClassFileLocator.Compound(agentClasses, ClassFileLocator.ForClassLoader.ofSystemLoader());
-        advicePool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), compound,
-                TypePool.Default.ReaderMode.FAST);
-        locator = compound;
+    static synchronized void use(File jar) {
+        agentJar = jar;
+        locator = null;
+        advicePool = null;
+        ADVICE.clear();
     }
 
     public static Advice to(Class<?> adviceClass) {
+        Advice advice = ADVICE.get(adviceClass);
+        if (advice == null) {
+            advice = make(adviceClass);
+            ADVICE.put(adviceClass, advice);
+        }
+        return advice;
+    }
+
+    private static synchronized Advice make(Class<?> adviceClass) {
+        if (advicePool == null) {
+            ClassFileLocator systemLoader = ClassFileLocator.ForClassLoader.ofSystemLoader();
+            try {
+                locator = agentJar == null ? systemLoader
+                        : new ClassFileLocator.Compound(ClassFileLocator.ForJarFile.of(agentJar), systemLoader);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the agent jar " + agentJar, e);
+            }
+            advicePool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
+                    TypePool.Default.ReaderMode.FAST);
+        }
         return Advice.to(advicePool.describe(adviceClass.getName()).resolve(), locator);
     }
 }

@@ -1,8 +1,6 @@
 package io.tailwatch.agent.instrumentation;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-
-import java.util.Set;
+import java.util.List;
 
 /** One instrumented library: the types it transforms and the hooks its advice calls. */
 public interface InstrumentationModule {
@@ -13,18 +11,20 @@ public interface InstrumentationModule {
     Class<?> hooksClass();
 
     /** Adds this module's type matchers and transformations. */
-    AgentBuilder extend(AgentBuilder agent);
+    Transformations extend(Transformations agent);
 
     /**
      * Binary names of every class that {@link #extend}'s matchers can match. Only those classes
-     * (and those {@link #mayMatchOther} lets through) reach this module's Byte Buddy transformer:
-     * every other class the JVM loads costs a set lookup rather than Byte Buddy describing it and
-     * running the matchers, which in a JVM that has just started, interpreting, is most of what
-     * an agent adds to the application's start. A name missing here is a class left unmeasured:
+     * (and those {@link #mayMatchOther} lets through) reach this module's transformer: every other
+     * class the JVM loads costs a set lookup rather than Byte Buddy describing it and running the
+     * matchers, which in a JVM that has just started, interpreting, added tens of milliseconds to
+     * the application's start. Once a class of their packages loads, the agent transforms the
+     * others on a thread of its own before the application asks for them, in this order: list
+     * them as the library loads them. A name missing here is a class left unmeasured:
      * {@code InstrumentationGateTest} runs every module's matchers over the libraries' classes and
      * fails on one. Null hands this module every class.
      */
-    default Set<String> typeNames() {
+    default List<String> typeNames() {
         return null;
     }
 

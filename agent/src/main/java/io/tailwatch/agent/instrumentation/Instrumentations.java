@@ -12,25 +12,18 @@ import io.tailwatch.agent.instrumentation.undertow.UndertowInstrumentation;
 import io.tailwatch.agent.instrumentation.vertx.VertxInstrumentation;
 import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.Nexus;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.utility.JavaModule;
 
-import java.lang.instrument.ClassFileTransformer;
+import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 
 
 /**
- * Installs every {@link InstrumentationModule}, each with its own transformer so that one failing
- * module leaves the others working, all behind one {@link ModuleGate} that hands each module only
- * the classes it names. Classes of the bootstrap and platform class loaders are included: the JDK's
- * HTTP server and accept path live there.
+ * Installs every {@link InstrumentationModule}, each with its own {@link ModuleTransformer} so that
+ * one failing module leaves the others working, all behind one {@link ModuleGate} that hands each
+ * module only the classes it names. Classes of the bootstrap and platform class loaders are
+ * included: the JDK's HTTP server and accept path live there.
  */
 public final class Instrumentations {
     private Instrumentations() {
@@ -44,96 +37,35 @@ public final class Instrumentations {
     }
 
     /**
-     * @param agentClasses where the advice classes' bytes are read from: the agent jar itself, so
-     *                     that it does not matter which class loader the agent was loaded by
-     * @param status       told which modules were installed and, as their classes load, applied
+     * @param agentJar where the advice classes' bytes are read from: the agent jar itself, so that
+     *                 it does not matter which class loader the agent was loaded by
+     * @param status   told which modules were installed and, as their classes load, applied
      * @return the names of the modules installed, in order
      */
-    public static List<String> install(Instrumentation instrumentation, ClassFileLocator agentClasses,
-                                       InstrumentationStatus status) {
-        AdviceFactory.use(agentClasses);
-        // AgentBuilder.Default eagerly prepares Byte Buddy's Nexus (type initializers injected at
-        // load time), which the agent never uses and which calls sun.misc.Unsafe: on JDK 24+ that
-        // prints a deprecation warning into the host's output. The property name is relocated with
-        // Byte Buddy, so this only ever affects the agent's own copy.
-        String nexus = System.getProperty(Nexus.PROPERTY);
-        System.setProperty(Nexus.PROPERTY, "true");
-        try {
-            return installAll(instrumentation, status);
-        } finally {
-            if (nexus == null) {
-                System.clearProperty(Nexus.PROPERTY);
-            } else {
-                System.setProperty(Nexus.PROPERTY, nexus);
-            }
-        }
-    }
-
-    private static List<String> installAll(Instrumentation instrumentation, InstrumentationStatus status) {
+    public static List<String> install(Instrumentation instrumentation, File agentJar, InstrumentationStatus status) {
+        AdviceFactory.use(agentJar);
         List<String> installed = new ArrayList<>();
         ModuleGate gate = new ModuleGate();
         for (InstrumentationModule module : all()) {
             try {
-                AgentBuilder agent = agentBuilder(module)
-                        .with(new StatusListener(module.name(), status))
-                        .assureReadEdgeTo(instrumentation, module.hooksClass());
-                ClassFileTransformer transformer = module.extend(agent).makeRaw();
+                gate.add(new ModuleTransformer(module, status, instrumentation));
                 status.installed(module.name());
-                gate.add(module, transformer);
                 installed.add(module.name());
             } catch (Throwable t) {
                 AgentLog.line("instrumentation " + module.name() + " is off: " + AgentLog.describe(t));
             }
         }
+        // The first transformation loads most of Byte Buddy's classes, a quarter of a second on two
+        // cores: prepared at once, beside the rest of the agent's start and the application's main.
+        // The JDK server's first class, as the JDK server needs it first of all servers (in an
+        // application with another server, the work was the warm-up of the next ones); then the
+        // JDK's accept path, which every server and the agent's own endpoint load.
+        gate.prepareClass(null, JdkHttpServerInstrumentation.SERVER_CLASS);
+        gate.prepareModule(null, TcpAcceptInstrumentation.NAME);
         // Retransformable, so that classes loaded before it (when attached to a running JVM) are
         // transformed through it too.
         instrumentation.addTransformer(gate, true);
         gate.retransformLoaded(instrumentation);
         return installed;
-    }
-
-    /** A module's Byte Buddy configuration, before its matchers and transformations. */
-    static AgentBuilder agentBuilder(InstrumentationModule module) {
-        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                // By name and loader only: every class the gate lets through passes this matcher,
-                // and neither needs the class file parsed.
-                .ignore(ignored(module))
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE);
-    }
-
-    /** The agent's own classes, and the JDK's for a module that transforms none of them. */
-    private static AgentBuilder.RawMatcher ignored(InstrumentationModule module) {
-        ClassLoader platform = ClassLoader.getPlatformClassLoader();
-        boolean jdk = module.transformsJdkClasses();
-        return (type, loader, javaModule, redefined, domain) -> type.getName().startsWith("io.tailwatch.")
-                || (!jdk && (loader == null || loader == platform));
-    }
-
-    /**
-     * Marks a module applied when it transforms a class, and reports, once per type, a class it
-     * could not transform; that class loads unchanged.
-     */
-    private static final class StatusListener extends AgentBuilder.Listener.Adapter {
-        private final String module;
-        private final InstrumentationStatus status;
-
-        StatusListener(String module, InstrumentationStatus status) {
-            this.module = module;
-            this.status = status;
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule javaModule, boolean loaded, Throwable throwable) {
-            AgentLog.once("transform:" + typeName, "instrumentation " + module + " could not transform " + typeName
-                    + (loaded ? " (already loaded)" : "") + ": " + AgentLog.describe(throwable)
-                    + "; that class runs unmeasured");
-        }
-
-        @Override
-        public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule javaModule,
-                                     boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
-            status.applied(module);
-        }
     }
 }

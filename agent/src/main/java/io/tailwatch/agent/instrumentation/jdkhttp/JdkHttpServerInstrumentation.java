@@ -1,14 +1,14 @@
 package io.tailwatch.agent.instrumentation.jdkhttp;
 
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -28,6 +28,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 public final class JdkHttpServerInstrumentation implements InstrumentationModule {
     static final String CONNECTION_FIELD = "tailwatch$connection";
     private static final String PKG = "sun.net.httpserver.";
+    /** The first class of the server that the agent transforms, as the application creates its server. */
+    public static final String SERVER_CLASS = PKG + "ServerImpl";
 
     @Override
     public String name() {
@@ -45,8 +47,8 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of(PKG + "ServerImpl",
+    public List<String> typeNames() {
+        return List.of(SERVER_CLASS,
                 PKG + "HttpConnection",
                 PKG + "ServerImpl$Exchange",
                 PKG + "ExchangeImpl",
@@ -61,9 +63,9 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
-                .type(named(PKG + "ServerImpl"))
+                .type(named(SERVER_CLASS))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStarted.class).on(named("start").and(takesNoArguments())))
                         .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStopped.class).on(named("stop").and(takesArguments(int.class)))))

@@ -2,14 +2,14 @@ package io.tailwatch.agent.instrumentation.jetty;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
@@ -58,8 +58,8 @@ public final class JettyInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of(IO + "ManagedSelector$Accept",
+    public List<String> typeNames() {
+        return List.of(IO + "ManagedSelector$Accept",
                 IO + "SelectableChannelEndPoint",
                 IO + "AbstractConnection",
                 INTERNAL + "HttpConnection",
@@ -73,7 +73,7 @@ public final class JettyInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named(IO + "ManagedSelector$Accept"))
                 .transform((builder, type, loader, module, domain) -> builder

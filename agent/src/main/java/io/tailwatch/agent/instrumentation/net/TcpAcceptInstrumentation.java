@@ -1,12 +1,12 @@
 package io.tailwatch.agent.instrumentation.net;
 
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import net.bytebuddy.asm.Advice;
 
 import java.net.Socket;
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -19,9 +19,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * connection passes exactly one of them.
  */
 public final class TcpAcceptInstrumentation implements InstrumentationModule {
+    public static final String NAME = "tcp-accept";
+
     @Override
     public String name() {
-        return "tcp-accept";
+        return NAME;
     }
 
     @Override
@@ -35,13 +37,13 @@ public final class TcpAcceptInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of("sun.nio.ch.ServerSocketChannelImpl",
+    public List<String> typeNames() {
+        return List.of("sun.nio.ch.ServerSocketChannelImpl",
                 "java.net.ServerSocket");
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named("sun.nio.ch.ServerSocketChannelImpl"))
                 .transform((builder, type, loader, module, domain) -> builder

@@ -2,11 +2,11 @@ package io.tailwatch.agent.instrumentation.netty;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.tailwatch.agent.instrumentation.Transformations;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -47,8 +47,8 @@ public final class NettyInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of("io.netty.bootstrap.ServerBootstrap$ServerBootstrapAcceptor",
+    public List<String> typeNames() {
+        return List.of("io.netty.bootstrap.ServerBootstrap$ServerBootstrapAcceptor",
                 "io.netty.channel.AbstractChannel",
                 "io.netty.channel.AbstractChannel$CloseFuture",
                 "io.netty.channel.AbstractChannelHandlerContext",
@@ -61,7 +61,7 @@ public final class NettyInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named("io.netty.bootstrap.ServerBootstrap$ServerBootstrapAcceptor"))
                 .transform((builder, type, loader, module, domain) -> builder

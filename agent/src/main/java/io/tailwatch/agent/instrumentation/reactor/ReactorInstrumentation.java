@@ -2,11 +2,11 @@ package io.tailwatch.agent.instrumentation.reactor;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.instrumentation.netty.ChannelOwner;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.implementation.MethodCall;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -39,15 +39,15 @@ public final class ReactorInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of("reactor.netty.transport.ServerTransport$Acceptor",
+    public List<String> typeNames() {
+        return List.of("reactor.netty.transport.ServerTransport$Acceptor",
                 "reactor.netty.channel.ChannelOperations",
                 "reactor.netty.http.server.HttpServerOperations",
                 "reactor.core.scheduler.Schedulers");
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named("reactor.netty.transport.ServerTransport$Acceptor"))
                 .transform((builder, type, loader, module, domain) -> builder

@@ -2,11 +2,11 @@ package io.tailwatch.agent.instrumentation.springmvc;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.tailwatch.agent.instrumentation.Transformations;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
@@ -47,13 +47,13 @@ public final class SpringMvcInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of("org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping",
+    public List<String> typeNames() {
+        return List.of("org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping",
                 "org.springframework.web.servlet.function.support.RouterFunctionMapping");
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         ElementMatcher.Junction<MethodDescription> handleMatch = named("handleMatch").and(takesArguments(3))
                 .and(takesArgument(0, named("org.springframework.web.servlet.mvc.method.RequestMappingInfo")))
                 .and(takesArgument(2, named(SERVLET_REQUEST))).and(not(isBridge()));

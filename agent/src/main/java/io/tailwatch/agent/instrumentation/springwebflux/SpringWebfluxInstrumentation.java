@@ -2,10 +2,10 @@ package io.tailwatch.agent.instrumentation.springwebflux;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.instrumentation.LoaderProbe;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
@@ -43,8 +43,8 @@ public final class SpringWebfluxInstrumentation implements InstrumentationModule
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of("org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping",
+    public List<String> typeNames() {
+        return List.of("org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping",
                 "org.springframework.web.reactive.function.server.support.RouterFunctionMapping");
     }
 
@@ -63,7 +63,7 @@ public final class SpringWebfluxInstrumentation implements InstrumentationModule
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named("org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping"))
                 .transform((builder, type, loader, module, domain) -> {

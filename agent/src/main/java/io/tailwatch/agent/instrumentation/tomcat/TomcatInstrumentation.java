@@ -2,13 +2,13 @@ package io.tailwatch.agent.instrumentation.tomcat;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -48,8 +48,8 @@ public final class TomcatInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of(NET + "SocketWrapperBase",
+    public List<String> typeNames() {
+        return List.of(NET + "SocketWrapperBase",
                 NET + "AbstractEndpoint",
                 NET + "SocketProcessorBase",
                 "org.apache.coyote.http11.Http11InputBuffer",
@@ -60,7 +60,7 @@ public final class TomcatInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named(NET + "SocketWrapperBase"))
                 .transform((builder, type, loader, module, domain) -> builder

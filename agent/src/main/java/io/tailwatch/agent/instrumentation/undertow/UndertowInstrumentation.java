@@ -2,14 +2,14 @@ package io.tailwatch.agent.instrumentation.undertow;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
@@ -51,8 +51,8 @@ public final class UndertowInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of("io.undertow.Undertow",
+    public List<String> typeNames() {
+        return List.of("io.undertow.Undertow",
                 SERVER + "protocol.http.HttpServerConnection",
                 SERVER + "protocol.http.HttpReadListener",
                 "org.xnio.XnioWorker",
@@ -63,7 +63,7 @@ public final class UndertowInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named("io.undertow.Undertow"))
                 .transform((builder, type, loader, module, domain) -> builder

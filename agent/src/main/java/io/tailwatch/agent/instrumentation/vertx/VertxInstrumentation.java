@@ -2,15 +2,15 @@ package io.tailwatch.agent.instrumentation.vertx;
 
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
+import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.instrumentation.netty.ChannelOwner;
 import io.tailwatch.agent.recording.ServerRequest;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.FieldAccessor;
 import net.bytebuddy.implementation.MethodCall;
 
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -48,8 +48,8 @@ public final class VertxInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public Set<String> typeNames() {
-        return Set.of("io.vertx.core.net.impl.ConnectionBase",
+    public List<String> typeNames() {
+        return List.of("io.vertx.core.net.impl.ConnectionBase",
                 "io.vertx.ext.web.impl.RoutingContextImplBase",
                 "io.vertx.ext.web.impl.RoutingContextImpl",
                 "io.vertx.ext.web.impl.RoutingContextWrapper",
@@ -58,7 +58,7 @@ public final class VertxInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder agent) {
+    public Transformations extend(Transformations agent) {
         return agent
                 .type(named("io.vertx.core.net.impl.ConnectionBase"))
                 .transform((builder, type, loader, module, domain) -> builder
