@@ -47,20 +47,28 @@ final class JfrStream {
         this.names = names;
     }
 
+    /** Whether this JVM can record (a JVM with the jdk.jfr module may still have JFR disabled). */
+    static boolean available() {
+        return FlightRecorder.isAvailable();
+    }
+
     /**
-     * Streams until the JVM shuts down, on the calling thread. Once the stream is set up, slow
-     * requests become JFR events (when {@code slowRequestNanos > 0}).
+     * Slow requests become JFR events from now on (when {@code slowRequestNanos > 0}), for any
+     * recording of the service that wants them, whether or not the stream runs yet.
+     */
+    static void reportSlowRequests(HttpServerRecorder http, long slowRequestNanos) {
+        if (slowRequestNanos > 0) {
+            http.reportSlowRequests(new JfrSlowRequests(slowRequestNanos));
+        }
+    }
+
+    /**
+     * Streams until the JVM shuts down, on the calling thread.
      *
      * @return why there is no stream (for one line of the agent's), or null once it ended normally
      */
-    static String run(JvmRecorder jvm, Set<String> beanNames, HttpServerRecorder http, long slowRequestNanos) {
-        if (!FlightRecorder.isAvailable()) {
-            return "JFR is not available in this JVM";
-        }
+    static String run(JvmRecorder jvm, Set<String> beanNames) {
         try (RecordingStream stream = new JfrStream(jvm, new GcNames(beanNames)).open()) {
-            if (slowRequestNanos > 0) {
-                http.reportSlowRequests(new JfrSlowRequests(slowRequestNanos));
-            }
             stream.start();
             return null;
         } catch (Exception e) {
