@@ -11,6 +11,7 @@ import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.ThreadAllocation;
 import io.tailwatch.agent.support.AgentLog;
 import io.tailwatch.agent.support.AgentThread;
+import io.tailwatch.agent.support.ApplicationStart;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -36,9 +37,10 @@ public final class AgentBootstrap {
             List<String> instrumented = Instrumentations.install(instrumentation, new File(agentJar), recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
             String jvm = JvmMonitoring.start(config, recording, instrumentation, agentJar);
-            // The exporter (the Prometheus client, the JVM's management beans, the listening
-            // socket) is not needed before main: it starts beside the application instead of
-            // delaying it, and prints the start line once it listens.
+            // The endpoint is not needed before main: it starts beside the application instead of
+            // delaying it, and prints the start line once it listens. The exporter behind it (the
+            // Prometheus client and the collectors) is made once the application has started, or
+            // at the first scrape, rather than take CPU from the application's start.
             new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm)).start();
         } catch (Throwable t) {
             AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
@@ -48,17 +50,23 @@ public final class AgentBootstrap {
     private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented,
                                       String jvm) {
         try {
-            MetricsExporter exporter = new MetricsExporter(recording, version);
+            MetricsExporter.Deferred exporter = new MetricsExporter.Deferred(recording, version);
             String where;
+            boolean serving = false;
             try {
-                MetricsEndpoint endpoint = exporter.serve(config);
+                MetricsEndpoint endpoint = MetricsEndpoint.start(config.host(), config.port(), exporter);
                 where = "metrics at http://" + config.host() + ":" + endpoint.port() + "/metrics";
+                serving = true;
             } catch (Exception e) {
                 where = "metrics endpoint OFF: cannot listen on " + config.host() + ":" + config.port() + " ("
                         + AgentLog.describe(e) + "); set another port with port=... or TAILWATCH_PORT";
             }
             AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
                     + "; instrumenting " + String.join(", ", instrumented) + "; JVM: " + jvm);
+            if (serving) {
+                ApplicationStart.await(recording.http());
+                exporter.exporter();
+            }
         } catch (Throwable t) {
             AgentLog.line("metrics endpoint OFF, the application runs on: " + AgentLog.describe(t));
         }

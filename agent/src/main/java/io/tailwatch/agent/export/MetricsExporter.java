@@ -2,7 +2,6 @@ package io.tailwatch.agent.export;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
-import io.tailwatch.agent.config.AgentConfig;
 import io.tailwatch.agent.recording.Recording;
 
 import java.io.BufferedWriter;
@@ -34,8 +33,38 @@ public final class MetricsExporter implements MetricsEndpoint.Exposition {
         return contentType;
     }
 
-    /** Starts the HTTP endpoint on the configured address. */
-    public MetricsEndpoint serve(AgentConfig config) throws IOException {
-        return MetricsEndpoint.start(config.host(), config.port(), this);
+    /**
+     * The exporter, made when first asked for: by the first scrape, or by the agent once the
+     * application has started. Making it loads the Prometheus client and the collectors, which a
+     * starting application has better use for.
+     */
+    public static final class Deferred implements MetricsEndpoint.Exposition {
+        private final Recording recording;
+        private final String version;
+        private volatile MetricsExporter exporter;
+
+        public Deferred(Recording recording, String version) {
+            this.recording = recording;
+            this.version = version;
+        }
+
+        public MetricsExporter exporter() {
+            MetricsExporter made = exporter;
+            if (made == null) {
+                synchronized (this) {
+                    made = exporter;
+                    if (made == null) {
+                        made = new MetricsExporter(recording, version);
+                        exporter = made;
+                    }
+                }
+            }
+            return made;
+        }
+
+        @Override
+        public String write(String accept, OutputStream out) throws IOException {
+            return exporter().write(accept, out);
+        }
     }
 }

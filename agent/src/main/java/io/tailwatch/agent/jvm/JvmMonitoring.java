@@ -2,13 +2,12 @@ package io.tailwatch.agent.jvm;
 
 import io.tailwatch.agent.config.AgentConfig;
 import io.tailwatch.agent.recording.AgentErrors;
-import io.tailwatch.agent.recording.HttpServerRecorder;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.support.AgentLog;
+import io.tailwatch.agent.support.ApplicationStart;
 import io.tailwatch.agent.support.AgentThread;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -25,13 +24,6 @@ import java.util.Set;
  * runs on.
  */
 public final class JvmMonitoring {
-    /** The latest the JFR stream starts, counted from when the GC notifications are set up, beside the agent's start. */
-    static final Duration JFR_START_MAX = Duration.ofSeconds(10);
-    private static final long TICK_MILLIS = 100;
-    /** Quiet: fewer classes loaded than this per tick, for this many ticks in a row. */
-    private static final int QUIET_CLASSES_PER_TICK = 10;
-    private static final int QUIET_TICKS = 5;
-
     private JvmMonitoring() {
     }
 
@@ -84,7 +76,7 @@ public final class JvmMonitoring {
         try {
             if (JfrStream.available()) {
                 JfrStream.reportSlowRequests(recording.http(), config.slowRequest().toNanos());
-                awaitApplicationStarted(recording.http());
+                ApplicationStart.await(recording.http());
                 failure = JfrStream.run(recording.jvm(), beans);
             } else {
                 failure = "JFR is not available in this JVM";
@@ -95,30 +87,6 @@ public final class JvmMonitoring {
         if (failure != null && !shuttingDown()) {
             AgentLog.line("JFR metrics OFF: " + failure + "; no GC pause, safepoint, heap-after-GC or JFR CPU-load"
                     + " metrics and no tailwatch.SlowRequest events; hiccups, request pauses and GC durations go on");
-        }
-    }
-
-    /**
-     * Waits until the application has started: a request has ended, or the JVM has loaded (next
-     * to) no class for a while; at most {@link #JFR_START_MAX}. Starting JFR costs a few hundred
-     * milliseconds of CPU (its classes, threads, repository and the classes it instruments), which
-     * on a small machine came out of the application's start.
-     */
-    static void awaitApplicationStarted(HttpServerRecorder http) {
-        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-        long deadline = System.nanoTime() + JFR_START_MAX.toNanos();
-        long loaded = classes.getTotalLoadedClassCount();
-        int quiet = 0;
-        while (System.nanoTime() < deadline && http.durations().sum() == 0 && quiet < QUIET_TICKS) {
-            try {
-                Thread.sleep(TICK_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long now = classes.getTotalLoadedClassCount();
-            quiet = now - loaded < QUIET_CLASSES_PER_TICK ? quiet + 1 : 0;
-            loaded = now;
         }
     }
 
