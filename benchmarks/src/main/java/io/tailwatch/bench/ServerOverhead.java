@@ -122,6 +122,7 @@ public final class ServerOverhead {
                 {"netty42", "netty42", "io.tailwatch.testservers.netty42.Netty42Service"},
                 {"vertx5", "vertx5", "io.tailwatch.testservers.vertx5.Vertx5Service"},
                 {"spring-mvc", "spring-mvc", "io.tailwatch.testservers.springmvc.SpringMvcService"},
+                {"jersey", "jersey", "io.tailwatch.testservers.jersey.JerseyService"},
                 {"spring-webflux", "spring-webflux", "io.tailwatch.testservers.springwebflux.SpringWebfluxService"}}) {
             Path dir = modules.resolve(m[1]).resolve("target");
             Path classPath = dir.resolve("service.classpath");

@@ -1,6 +1,7 @@
 package io.tailwatch.agent.instrumentation;
 
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
+import io.tailwatch.agent.instrumentation.jersey.JerseyInstrumentation;
 import io.tailwatch.agent.instrumentation.jetty.JettyInstrumentation;
 import io.tailwatch.agent.instrumentation.jetty9.Jetty9Instrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
@@ -39,7 +40,7 @@ public final class Instrumentations {
         return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
                 new JettyInstrumentation(), new Jetty9Instrumentation(), new UndertowInstrumentation(), new NettyInstrumentation(),
                 new ReactorInstrumentation(), new VertxInstrumentation(), new SpringMvcInstrumentation(),
-                new SpringWebfluxInstrumentation());
+                new SpringWebfluxInstrumentation(), new JerseyInstrumentation());
     }
 
     /**
