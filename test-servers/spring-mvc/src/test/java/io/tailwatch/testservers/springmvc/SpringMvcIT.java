@@ -4,17 +4,17 @@ import io.tailwatch.testsupport.AbstractHttpServerIT;
 import io.tailwatch.testsupport.ForkedService;
 import io.tailwatch.testsupport.MetricsScrape;
 import io.tailwatch.testsupport.RawHttpClient;
+import io.tailwatch.testsupport.RouteLabels;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import static io.tailwatch.testsupport.MetricsScrape.labelsExactly;
+import static io.tailwatch.testsupport.RouteLabels.routed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,18 +55,7 @@ class SpringMvcIT extends AbstractHttpServerIT {
     /** The abstract test's labels, and the route of the handler each of its paths is mapped to, if any. */
     @Override
     protected Predicate<Map<String, String>> series(Map<String, String> labels) {
-        Predicate<Map<String, String>> exactly = labelsExactly(labels);
-        return l -> {
-            Map<String, String> rest = new TreeMap<>(l);
-            String route = rest.remove("http_route");
-            return (route == null || ROUTES.contains(route)) && exactly.test(rest);
-        };
-    }
-
-    private static Map<String, String> routed(Map<String, String> labels, String route) {
-        Map<String, String> withRoute = new HashMap<>(labels);
-        withRoute.put("http_route", route);
-        return withRoute;
+        return RouteLabels.anyRouteOf(ROUTES, labels);
     }
 
     /**
