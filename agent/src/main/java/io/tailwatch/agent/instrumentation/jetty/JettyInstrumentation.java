@@ -33,7 +33,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * with the status the client received). Connections are followed through
  * {@code internal.HttpConnection} (HTTP/1: open, close) and the socket's
  * {@code SelectableChannelEndPoint} (the selector sees it readable, before any pool thread is
- * involved). The servlet layer answers a servlet's exception itself, so ee10's
+ * involved). The servlet layer answers a servlet's exception itself, so ee10's and ee11's
  * {@code ServletChannel.handleException} is watched too.
  *
  * <p>Fields and interfaces are added as the classes load; a class already loaded when the agent
@@ -123,7 +123,8 @@ public final class JettyInstrumentation implements InstrumentationModule {
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.ConnectorStarted.class).on(named("doStart").and(takesNoArguments())))
                         .visit(AdviceFactory.to(JettyAdvice.ConnectorStopping.class).on(named("doStop").and(takesNoArguments()))))
-                .type(named("org.eclipse.jetty.ee10.servlet.ServletChannel").and(JETTY_12))
+                .type(named("org.eclipse.jetty.ee10.servlet.ServletChannel").or(named("org.eclipse.jetty.ee11.servlet.ServletChannel"))
+                        .and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.ServletThrew.class)
                                 .on(named("handleException").and(takesArguments(Throwable.class)))));
