@@ -37,9 +37,11 @@ public record TargetRow(String target, double windowSeconds, double requests, do
         values.put(Column.THROUGHPUT, perSecond(window.increase(Metrics.RESPONSE_BODY_SUM), seconds) / 1024);
         values.put(Column.CONN_SETUP, 1000 * ratio(window.increase(Metrics.SETUP_SUM), window.increase(Metrics.SETUP_COUNT)));
         // 1 - connections / requests they carried, of the connections that closed within the window:
-        // a keep-alive connection still open counts once it closes.
-        values.put(Column.CONN_REUSE, 100 * (1 - ratio(window.increase(Metrics.CONNECTION_REQUESTS_COUNT),
-                window.increase(Metrics.CONNECTION_REQUESTS_SUM))));
+        // a keep-alive connection still open counts once it closes. A connection closed without a
+        // request (ab opens up to one per concurrent slot more than it needs) would take it below 0,
+        // which no reuse can be: the histogram has no bucket to tell such connections apart, so 0.
+        values.put(Column.CONN_REUSE, Math.max(0, 100 * (1 - ratio(window.increase(Metrics.CONNECTION_REQUESTS_COUNT),
+                window.increase(Metrics.CONNECTION_REQUESTS_SUM)))));
         values.put(Column.MEMORY, window.maxOverTime(Metrics.RSS) / MB);
         // From the CPU-time counter rather than jvm_cpu_recent_utilization_ratio: that gauge covers the
         // time since whoever read it last, which is another scraper's interval when Prometheus scrapes too.

@@ -132,6 +132,19 @@ class TargetRowTest {
         assertEquals(0, new Window(List.of(g1, g2)).restarts());
     }
 
+    @Test
+    void connectionsClosedWithoutARequestDoNotMakeReuseNegative() {
+        String before = "# TYPE tailwatch_connection_requests histogram\ntailwatch_connection_requests_count 0\n"
+                + "tailwatch_connection_requests_sum 0\n";
+        // Connection: close, 1000 requests on 1000 connections, and 2 connections closed before a request.
+        String after = "# TYPE tailwatch_connection_requests histogram\ntailwatch_connection_requests_count 1002\n"
+                + "tailwatch_connection_requests_sum 1000\n";
+        TargetRow row = TargetRow.of("t", new Window(List.of(parse(0, before), parse(1, after))));
+        assertEquals(0.0, row.figures().get(Column.CONN_REUSE));
+        assertTrue(Double.isNaN(TargetRow.of("t", new Window(List.of(parse(0, before), parse(1, before))))
+                .figures().get(Column.CONN_REUSE)), "no connection closed: no figure");
+    }
+
     private static Snapshot parse(int second, String text) {
         return TextFormatParser.parse("t", second * 1_000_000_000L, Instant.EPOCH, text);
     }
