@@ -12,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Prints the table of the targets' figures: QPS, average and P99 latency, error rate, KB/s, connection setup"
                 + " and reuse, RSS, CPU, GC pause P99 and max, share of requests hit by a pause.",
-            "With --once: two scrapes --interval apart, one table, exit (1 if a target could not be read)."
+            "With --once: two scrapes --interval apart (with --prometheus: one evaluation over --window), one table, exit"
+                + " (1 if a target could not be read)."
                 + " Without: the live table, as the command without subcommand."})
 final class TableCommand implements Callable<Integer> {
 

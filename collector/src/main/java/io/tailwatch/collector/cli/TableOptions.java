@@ -23,8 +23,22 @@ final class TableOptions {
             description = "Time between scrapes (default ${DEFAULT-VALUE}); with --once, between the two scrapes the table is computed from.")
     Duration interval;
 
-    @Option(names = "--window", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Sliding window of the live table's rates and quantiles (default ${DEFAULT-VALUE}).")
+    @Option(names = "--prometheus", paramLabel = "URL",
+            description = "A Prometheus server that scrapes the agents, e.g. http://127.0.0.1:9090: every figure is then PromQL"
+                    + " over the window, aggregated over the series --selector matches. Instead of --target.")
+    URI prometheus;
+
+    @Option(names = "--selector", paramLabel = "MATCHERS", defaultValue = "{}",
+            description = "With --prometheus: the series to read, as label matchers, e.g. '{job=\"api\"}' (default: all).")
+    String selector;
+
+    @Option(names = "--by", paramLabel = "LABEL",
+            description = "With --prometheus: one row per value of this label (e.g. instance) instead of one for all.")
+    String groupBy;
+
+    @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Window of the rates and quantiles: the live table's sliding window (default 10s), or the range"
+                    + " of the PromQL rates with --prometheus (default 1m: at least four of Prometheus's usual 15 s scrapes).")
     Duration window;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
@@ -38,6 +52,17 @@ final class TableOptions {
     @Option(names = "--baseline", paramLabel = "FILE",
             description = "A CSV in the reference tables' format (framework,qps,...) whose rows join the table. Repeatable.")
     List<Path> baselines = new ArrayList<>();
+
+    static final Duration AGENT_WINDOW = Duration.ofSeconds(10);
+    static final Duration PROMETHEUS_WINDOW = Duration.ofMinutes(1);
+
+    Duration window() {
+        return window != null ? window : prometheus != null ? PROMETHEUS_WINDOW : AGENT_WINDOW;
+    }
+
+    boolean hasSource() {
+        return !targets.isEmpty() || prometheus != null;
+    }
 
     Scenario scenario() {
         return scenario == null ? null : Scenario.byId(scenario);
@@ -66,12 +91,22 @@ final class TableOptions {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("--interval must be longer than 0");
         }
-        if (window.compareTo(interval) < 0) {
-            throw new IllegalArgumentException("--window (" + window.toMillis() + " ms) must be at least --interval ("
+        if (prometheus == null && window().compareTo(interval) < 0) {
+            throw new IllegalArgumentException("--window (" + window().toMillis() + " ms) must be at least --interval ("
                     + interval.toMillis() + " ms)");
         }
-        if (targets.isEmpty() && scenario == null && baselines.isEmpty()) {
-            throw new IllegalArgumentException("nothing to show: name an agent with --target URL (or a --scenario to print its reference table)");
+        if (prometheus != null && !targets.isEmpty()) {
+            throw new IllegalArgumentException("--target and --prometheus are two sources: name one of them");
+        }
+        if (prometheus != null) {
+            if (prometheus.getHost() == null || !(prometheus.getScheme().equals("http") || prometheus.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("--prometheus must be an http(s) URL such as http://127.0.0.1:9090, not " + prometheus);
+            }
+            new io.tailwatch.collector.promql.FigureQueries(selector, window(), groupBy);
+        }
+        if (!hasSource() && scenario == null && baselines.isEmpty()) {
+            throw new IllegalArgumentException("nothing to show: name an agent with --target URL or a server with --prometheus URL"
+                    + " (or a --scenario to print its reference table)");
         }
     }
 }

@@ -4,6 +4,7 @@ import io.tailwatch.collector.baseline.BaselineTable;
 import io.tailwatch.collector.baseline.RankedTable;
 import io.tailwatch.collector.render.Format;
 import io.tailwatch.collector.source.AgentSource;
+import io.tailwatch.collector.source.PrometheusSource;
 import io.tailwatch.collector.source.Source;
 import io.tailwatch.collector.table.TargetRow;
 
@@ -34,7 +35,12 @@ final class TableRunner {
     int once(Format format) throws IOException, InterruptedException {
         List<BaselineTable> baselines = options.baselineTables();
         List<TargetRow> rows = List.of();
-        if (!options.targets.isEmpty()) {
+        if (options.prometheus != null) {
+            // Prometheus keeps the history: one evaluation over the window is the whole table.
+            try (Source source = source()) {
+                rows = source.read();
+            }
+        } else if (options.hasSource()) {
             try (Source source = source()) {
                 source.read();
                 sleep(options.interval);
@@ -60,7 +66,8 @@ final class TableRunner {
                 }
                 screen.append("tailwatch-collector ").append(LocalTime.now().truncatedTo(ChronoUnit.SECONDS))
                         .append(", every ").append(options.interval.toMillis()).append(" ms over the last ")
-                        .append(options.window.toMillis() / 1000.0).append(" s (Ctrl-C stops)\n\n");
+                        .append(options.window().toMillis() / 1000.0).append(" s")
+                        .append(options.prometheus == null ? "" : " from " + options.prometheus).append(" (Ctrl-C stops)\n\n");
                 screen.append(format.render(RankedTable.build(options.scenario(), baselines, rows)));
                 if (!clearScreen) {
                     screen.append('\n');
@@ -73,7 +80,10 @@ final class TableRunner {
     }
 
     private Source source() {
-        return new AgentSource(options.targetUris(), options.window, options.timeout);
+        if (options.prometheus != null) {
+            return new PrometheusSource(options.prometheus, options.selector, options.groupBy, options.window(), options.timeout);
+        }
+        return new AgentSource(options.targetUris(), options.window(), options.timeout);
     }
 
     private int reportErrors(List<TargetRow> rows) {

@@ -148,6 +148,12 @@ class CollectorMainTest {
         Result badDuration = run("table", "--once", "--interval", "soon", "--target", "127.0.0.1:1");
         assertEquals(2, badDuration.exitCode());
         assertTrue(badDuration.err().contains("'soon' is not a duration"), badDuration.err());
+        Result twoSources = run("table", "--once", "--target", "127.0.0.1:1", "--prometheus", "http://127.0.0.1:9090");
+        assertEquals(2, twoSources.exitCode());
+        assertTrue(twoSources.err().contains("--target and --prometheus are two sources"), twoSources.err());
+        Result badSelector = run("table", "--once", "--prometheus", "http://127.0.0.1:9090", "--selector", "job=api");
+        assertEquals(2, badSelector.exitCode());
+        assertTrue(badSelector.err().contains("--selector must be label matchers in braces"), badSelector.err());
         Result missingFile = run("table", "--once", "--scenario", "close-ab", "--baseline", "/no/such/file.csv");
         assertEquals(2, missingFile.exitCode());
         assertTrue(missingFile.err().startsWith("tailwatch-collector: /no/such/file.csv"), missingFile.err());
