@@ -17,8 +17,15 @@ public record Sample(String name, Map<String, String> labels, double value) {
         return labels.getOrDefault(name, "");
     }
 
-    /** Identity of the series across scrapes: the name and the labels in a fixed order. */
+    /**
+     * Identity of the series across scrapes: the name and the labels in a fixed order, separated by a
+     * character the text format cannot carry unescaped, so that no label value can pass for another label.
+     */
     public String seriesKey() {
-        return name + new java.util.TreeMap<>(labels);
+        StringBuilder key = new StringBuilder(name);
+        for (Map.Entry<String, String> label : new java.util.TreeMap<>(labels).entrySet()) {
+            key.append('\n').append(label.getKey()).append('=').append(label.getValue().replace("\\", "\\\\").replace("\n", "\\n"));
+        }
+        return key.toString();
     }
 }

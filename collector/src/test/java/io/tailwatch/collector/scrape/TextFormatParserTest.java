@@ -46,6 +46,15 @@ class TextFormatParserTest {
     }
 
     @Test
+    void seriesWhoseLabelValuesLookLikeOtherLabelsStayApart() {
+        Snapshot s = parse("m{a=\"1, b=2\"} 1\nm{a=\"1\",b=\"2\"} 2\nm{a=\"x\\ny=1\"} 3\nm{a=\"x\",y=\"1\"} 4\n");
+        assertEquals(4, s.samples("m").stream().map(Sample::seriesKey).distinct().count());
+        for (Sample sample : s.samples("m")) {
+            assertEquals(sample.value(), s.sameSeries(sample).value());
+        }
+    }
+
+    @Test
     void readsSpecialValuesTimestampsTrailingCommasAndOpenMetricsEndings() {
         Snapshot s = parse("""
                 a NaN
