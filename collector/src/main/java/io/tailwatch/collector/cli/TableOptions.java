@@ -79,7 +79,13 @@ final class TableOptions {
     List<BaselineTable> baselineTables() throws IOException {
         List<BaselineTable> tables = new ArrayList<>();
         for (Path file : baselines) {
-            tables.add(BaselineTable.load(file));
+            try {
+                tables.add(BaselineTable.load(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("--baseline " + file + ": no such file");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--baseline " + file + ": cannot read it: " + e.getMessage());
+            }
         }
         return tables;
     }
