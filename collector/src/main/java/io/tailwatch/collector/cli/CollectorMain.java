@@ -21,6 +21,9 @@ public final class CollectorMain implements Callable<Integer> {
     @Mixin
     TableOptions options;
 
+    @Mixin
+    LiveOptions live;
+
     final PrintStream out;
     final PrintStream err;
 
@@ -55,7 +58,8 @@ public final class CollectorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate();
-        return new TableRunner(options, out, err).live(Format.MARKDOWN, System.console() != null);
+        live.validate();
+        return new TableRunner(options, out, err).live(Format.MARKDOWN, System.console() != null, live);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

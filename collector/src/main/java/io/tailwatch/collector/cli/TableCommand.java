@@ -20,6 +20,9 @@ final class TableCommand implements Callable<Integer> {
     @Mixin
     TableOptions options;
 
+    @Mixin
+    LiveOptions live;
+
     @Option(names = "--once", description = "Print one table and exit.")
     boolean once;
 
@@ -34,6 +37,10 @@ final class TableCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.validate();
         TableRunner runner = new TableRunner(options, main.out, main.err);
-        return once ? runner.once(format) : runner.live(format, format == Format.MARKDOWN && System.console() != null);
+        if (once) {
+            return runner.once(format);
+        }
+        live.validate();
+        return runner.live(format, format == Format.MARKDOWN && System.console() != null, live);
     }
 }
