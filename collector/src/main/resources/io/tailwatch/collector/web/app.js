@@ -42,6 +42,7 @@ function renderTable(state) {
     r.cells.forEach((cell, i) => {
       const td = el("td", null, cell.text);
       td.dataset.key = state.columns[i].key;
+      td.dataset.value = cell.text;
       if (cell.rank) td.appendChild(el("span", "rank", cell.rank));
       tr.appendChild(td);
     });
