@@ -38,6 +38,9 @@ final class TableCommand implements Callable<Integer> {
         options.validate();
         TableRunner runner = new TableRunner(options, main.out, main.err);
         if (once) {
+            if (!live.alerts.isEmpty() || live.alertsFile != null || live.alertmanager != null || live.webhook != null) {
+                throw new IllegalArgumentException("alerts are evaluated at each refresh of the live table: drop --once");
+            }
             return runner.once(format);
         }
         live.validate();
