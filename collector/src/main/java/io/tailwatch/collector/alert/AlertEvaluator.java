@@ -54,14 +54,14 @@ public final class AlertEvaluator {
                 Active current = active.get(key);
                 double value = row.figures().get(rule.column());
                 if (rule.holds(row.figures())) {
-                    Instant since = current == null ? now : current.since();
-                    boolean firing = current != null && current.firing()
-                            || Duration.between(since, now).compareTo(rule.forDuration()) >= 0;
-                    Instant startsAt = firing && (current == null || !current.firing()) ? now : since;
-                    Active next = new Active(rule, row.target(), instance(row.target()), firing, value,
-                            firing ? startsAt : since);
+                    boolean wasFiring = current != null && current.firing();
+                    Instant pendingSince = current == null ? now : current.since();
+                    boolean firing = wasFiring || Duration.between(pendingSince, now).compareTo(rule.forDuration()) >= 0;
+                    // since: when it started pending, and once firing, when it fired (Alertmanager's startsAt).
+                    Instant since = firing && !wasFiring ? now : pendingSince;
+                    Active next = new Active(rule, row.target(), instance(row.target()), firing, value, since);
                     active.put(key, next);
-                    if (firing && (current == null || !current.firing())) {
+                    if (firing && !wasFiring) {
                         events.add(new AlertEvent(AlertEvent.State.FIRING, rule, row.target(), next.instance(), value, now, null));
                     }
                 } else if (current != null) {
