@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "tailwatch-collector", mixinStandardHelpOptions = true,
         versionProvider = CollectorMain.Version.class,
-        subcommands = {TableCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TableCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         description = "Scrapes tailwatch agents and shows, live, the figures of the reference tables for each, ranked among"
                 + " the study's frameworks with --scenario. Without a subcommand: the live table, redrawn every --interval.")
 public final class CollectorMain implements Callable<Integer> {
@@ -52,6 +52,7 @@ public final class CollectorMain implements Callable<Integer> {
                 });
         cli.getCommandSpec().usageMessage().sortOptions(false);
         cli.getSubcommands().get("table").getCommandSpec().usageMessage().sortOptions(false);
+        cli.getSubcommands().get("bench").getCommandSpec().usageMessage().sortOptions(false);
         return cli.execute(args);
     }
 
