@@ -210,7 +210,7 @@ class CollectorEndToEndIT {
             assertEquals(0.0, client.path("values").path("error_rate_pct").asDouble(), scenario);
             assertEquals(0.0, agent.path("values").path("error_rate_pct").asDouble(), scenario);
             assertTrue(client.path("ranks").path("qps").asText().endsWith("/9"), table.toString());
-            // bench's own check of --url and the requests the client left in flight count too: take the agent's total.
+            // The requests the client left in flight count too: take the agent's total.
             requestsSent = awaitNoConnectionOpen();
             awaitQuiet(requestsSent);
             figures.add(String.format(Locale.ROOT, "bench %s -c %d 2s: client %.0f requests, %.2f req/s, P99 %.3f ms | agent %.0f requests,"

@@ -16,9 +16,6 @@ import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,14 +107,18 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void checkReachable() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
-        try {
-            http.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
+    /**
+     * Connects to the URL's port and sends nothing: an HTTP request would be counted among the run's,
+     * and a pooled keep-alive connection would stay open on the service after the run.
+     */
+    private void checkReachable() {
+        int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(url.getHost(), port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         } catch (ConnectException e) {
             throw new IllegalArgumentException("--url " + url + ": connection refused; is the service running and listening there?");
         } catch (IOException e) {
-            throw new IllegalArgumentException("--url " + url + ": no answer (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+            throw new IllegalArgumentException("--url " + url + ": cannot connect (" + (e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage()) + "); is the service running and listening there?");
         }
     }
