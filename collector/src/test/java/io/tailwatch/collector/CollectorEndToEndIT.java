@@ -168,6 +168,59 @@ class CollectorEndToEndIT {
         assertEquals(30.0, fleet.path("window_seconds").asDouble());
     }
 
+    /**
+     * {@code bench} in-process for both clients, a few seconds each: the client's and the agent's rows of
+     * the scenario's table. The agent's window lies between its scrapes around the client's run. It
+     * misses at most one request per connection whose response the client had before the server
+     * recorded it (see {@link #measure}); and a client stopped by its clock counts no request still in
+     * flight, which the server may have answered: at most one per connection again. So the two counts
+     * differ by at most the connections, either way.
+     */
+    @Test
+    @Order(4)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void benchShowsTheClientsAndTheAgentsFiguresAmongTheReferenceRows() throws Exception {
+        for (String scenario : List.of("keepalive-ab", "close-wrk")) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int code = io.tailwatch.collector.cli.CollectorMain.run(new String[] {"bench", "--url",
+                "http://127.0.0.1:" + servicePort + "/hello", "--agent", metrics.toString(), "--scenario", scenario, "--duration", "2s",
+                "--connections", Integer.toString(CONCURRENCY), "--threads", "2", "--format", "json"},
+                    new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            String stderr = err.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, scenario + ": " + stderr);
+            assertTrue(stderr.contains("bench: 1 of 2 s, agent: "), "progress while it runs: " + stderr);
+            JsonNode table = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+            assertEquals(scenario, table.path("scenario").asText());
+            assertEquals(9, table.path("rows").size(), "the study's seven frameworks, the client and the agent");
+            JsonNode client = null;
+            JsonNode agent = null;
+            for (JsonNode row : table.path("rows")) {
+                if (row.path("name").asText().startsWith("client: ")) {
+                    client = row;
+                } else if (row.path("name").asText().startsWith("agent: ")) {
+                    agent = row;
+                }
+            }
+            assertTrue(client != null && agent != null, table.toString());
+            double clientRequests = client.path("requests").asDouble();
+            double agentRequests = agent.path("requests").asDouble();
+            assertTrue(clientRequests > 0 && Math.abs(agentRequests - clientRequests) <= CONCURRENCY,
+                    scenario + ": client " + clientRequests + " requests, agent " + agentRequests);
+            assertEquals(0.0, client.path("values").path("error_rate_pct").asDouble(), scenario);
+            assertEquals(0.0, agent.path("values").path("error_rate_pct").asDouble(), scenario);
+            assertTrue(client.path("ranks").path("qps").asText().endsWith("/9"), table.toString());
+            // The requests the client left in flight count too: take the agent's total.
+            requestsSent = awaitNoConnectionOpen();
+            awaitQuiet(requestsSent);
+            figures.add(String.format(Locale.ROOT, "bench %s -c %d 2s: client %.0f requests, %.2f req/s, P99 %.3f ms | agent %.0f requests,"
+                            + " %.2f req/s, P99 %.3f ms, reuse %.2f %%", scenario, CONCURRENCY, clientRequests,
+                    client.path("values").path("qps").asDouble(), client.path("values").path("p99_latency_ms").asDouble(), agentRequests,
+                    agent.path("values").path("qps").asDouble(), agent.path("values").path("p99_latency_ms").asDouble(),
+                    agent.path("values").path("conn_reuse_pct").asDouble()));
+        }
+    }
+
     private static JsonNode runJar(Path jar, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString()));
@@ -294,6 +347,20 @@ class CollectorEndToEndIT {
         }
         fail("Prometheus did not scrape the agent after " + instant + " within 20 s:\n" + prometheus.log());
         return null;
+    }
+
+    /** Waits until no connection is open; returns the requests the agent has counted then. */
+    private long awaitNoConnectionOpen() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Snapshot now = fetcher.scrape(metrics);
+            if (now.sum("tailwatch_connections_open") == 0) {
+                return (long) now.sum("http_server_request_duration_seconds_count");
+            }
+            Thread.sleep(50);
+        }
+        fail("connections still open 20 s after bench; service stderr " + service.stderr());
+        return 0;
     }
 
     /** Waits until the agent has counted {@code requests} in all and no connection is open. */

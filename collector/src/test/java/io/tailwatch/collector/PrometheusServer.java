@@ -102,17 +102,17 @@ final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    private static Path onPath(String tool) {
+    static Path onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, tool);
             if (Files.isExecutable(candidate)) {
                 return candidate;
             }
         }
-        throw new AssertionError(tool + " is not on the PATH: run scripts/install-tools, which installs the Debian package prometheus");
+        throw new AssertionError(tool + " is not on the PATH: run scripts/install-tools, which installs it (Debian packages prometheus, prometheus-alertmanager)");
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -13,13 +13,16 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "tailwatch-collector", mixinStandardHelpOptions = true,
         versionProvider = CollectorMain.Version.class,
-        subcommands = {TableCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TableCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         description = "Scrapes tailwatch agents and shows, live, the figures of the reference tables for each, ranked among"
                 + " the study's frameworks with --scenario. Without a subcommand: the live table, redrawn every --interval.")
 public final class CollectorMain implements Callable<Integer> {
 
     @Mixin
     TableOptions options;
+
+    @Mixin
+    LiveOptions live;
 
     final PrintStream out;
     final PrintStream err;
@@ -49,13 +52,15 @@ public final class CollectorMain implements Callable<Integer> {
                 });
         cli.getCommandSpec().usageMessage().sortOptions(false);
         cli.getSubcommands().get("table").getCommandSpec().usageMessage().sortOptions(false);
+        cli.getSubcommands().get("bench").getCommandSpec().usageMessage().sortOptions(false);
         return cli.execute(args);
     }
 
     @Override
     public Integer call() throws Exception {
         options.validate();
-        return new TableRunner(options, out, err).live(Format.MARKDOWN, System.console() != null);
+        live.validate();
+        return new TableRunner(options, out, err).live(Format.MARKDOWN, System.console() != null, live);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

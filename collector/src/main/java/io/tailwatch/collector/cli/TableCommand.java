@@ -20,6 +20,9 @@ final class TableCommand implements Callable<Integer> {
     @Mixin
     TableOptions options;
 
+    @Mixin
+    LiveOptions live;
+
     @Option(names = "--once", description = "Print one table and exit.")
     boolean once;
 
@@ -34,6 +37,13 @@ final class TableCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.validate();
         TableRunner runner = new TableRunner(options, main.out, main.err);
-        return once ? runner.once(format) : runner.live(format, format == Format.MARKDOWN && System.console() != null);
+        if (once) {
+            if (!live.alerts.isEmpty() || live.alertsFile != null || live.alertmanager != null || live.webhook != null) {
+                throw new IllegalArgumentException("alerts are evaluated at each refresh of the live table: drop --once");
+            }
+            return runner.once(format);
+        }
+        live.validate();
+        return runner.live(format, format == Format.MARKDOWN && System.console() != null, live);
     }
 }

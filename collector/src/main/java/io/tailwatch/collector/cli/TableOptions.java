@@ -77,8 +77,12 @@ final class TableOptions {
     }
 
     List<BaselineTable> baselineTables() throws IOException {
+        return baselineTablesOf(baselines);
+    }
+
+    static List<BaselineTable> baselineTablesOf(List<Path> files) {
         List<BaselineTable> tables = new ArrayList<>();
-        for (Path file : baselines) {
+        for (Path file : files) {
             try {
                 tables.add(BaselineTable.load(file));
             } catch (java.nio.file.NoSuchFileException e) {

@@ -8,7 +8,17 @@ import io.tailwatch.collector.source.PrometheusSource;
 import io.tailwatch.collector.source.Source;
 import io.tailwatch.collector.table.TargetRow;
 
+import io.tailwatch.collector.alert.AlertDispatcher;
+import io.tailwatch.collector.alert.AlertEvaluator;
+import io.tailwatch.collector.alert.AlertEvent;
+import io.tailwatch.collector.alert.AlertRule;
+import io.tailwatch.collector.web.LiveState;
+import io.tailwatch.collector.web.WebServer;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -52,14 +62,42 @@ final class TableRunner {
         return reportErrors(rows);
     }
 
-    /** The live table, redrawn every {@code --interval} over the last {@code --window}; runs until interrupted. */
-    int live(Format format, boolean clearScreen) throws IOException, InterruptedException {
+    /**
+     * The live table, redrawn every {@code --interval} over the last {@code --window}, with the page
+     * and the alerts of {@code live}; runs until interrupted.
+     */
+    int live(Format format, boolean clearScreen, LiveOptions live) throws IOException, InterruptedException {
         List<BaselineTable> baselines = options.baselineTables();
-        try (Source source = source()) {
+        List<AlertRule> rules = live.rules();
+        AlertEvaluator alerts = new AlertEvaluator(rules, Clock.systemUTC());
+        String sourceName = options.prometheus != null ? options.prometheus.toString()
+                : String.join(", ", options.targetUris().stream().map(Object::toString).toList());
+        LiveState state = new LiveState(sourceName, options.interval.toMillis() / 1000.0, options.window().toMillis() / 1000.0, rules);
+        InetSocketAddress address = live.webAddress();
+        try (Source source = source();
+             AlertDispatcher dispatcher = new AlertDispatcher(live.sinks(), err);
+             WebServer web = address == null ? null : WebServer.start(address, state::json)) {
+            String page = web == null ? "" : ", page " + web.url();
+            if (web != null) {
+                out.println("tailwatch-collector: live page at " + web.url());
+                out.flush();
+            }
             source.read();
             while (!Thread.currentThread().isInterrupted()) {
                 sleep(options.interval);
                 List<TargetRow> rows = source.read();
+                Instant now = Instant.now();
+                RankedTable table = RankedTable.build(options.scenario(), baselines, rows);
+                List<AlertEvent> events = alerts.evaluate(rows);
+                List<AlertEvaluator.Active> active = alerts.active();
+                state.update(now, table, rows, events, active);
+                dispatcher.dispatch(events, active, now);
+                // State changes go to the error stream, one line each, so that they stay in a log and in a
+                // terminal's scrollback after the screen is redrawn.
+                for (AlertEvent event : events) {
+                    err.println("tailwatch-collector: " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + event.line());
+                }
+                err.flush();
                 StringBuilder screen = new StringBuilder();
                 if (clearScreen) {
                     screen.append(CLEAR);
@@ -67,8 +105,15 @@ final class TableRunner {
                 screen.append("tailwatch-collector ").append(LocalTime.now().truncatedTo(ChronoUnit.SECONDS))
                         .append(", every ").append(options.interval.toMillis()).append(" ms over the last ")
                         .append(options.window().toMillis() / 1000.0).append(" s")
-                        .append(options.prometheus == null ? "" : " from " + options.prometheus).append(" (Ctrl-C stops)\n\n");
-                screen.append(format.render(RankedTable.build(options.scenario(), baselines, rows)));
+                        .append(options.prometheus == null ? "" : " from " + options.prometheus).append(page)
+                        .append(" (Ctrl-C stops)\n\n");
+                screen.append(format.render(table));
+                for (AlertEvaluator.Active a : active) {
+                    screen.append(a.firing() ? "FIRING " : "pending ").append(a.rule().text()).append(" on ").append(a.instance())
+                            .append(": ").append(a.rule().describe(a.value())).append(" since ")
+                            .append(LocalTime.ofInstant(a.since(), java.time.ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS))
+                            .append('\n');
+                }
                 if (!clearScreen) {
                     screen.append('\n');
                 }

@@ -5,13 +5,13 @@ import io.tailwatch.collector.baseline.RankedTable;
 import java.net.URI;
 
 /** How rows are named in the outputs. */
-final class Names {
+public final class Names {
 
     private Names() {
     }
 
     /** A target's {@code host:port} when it is the agent's usual {@code /metrics}, its whole URL otherwise. */
-    static String of(RankedTable.Entry entry) {
+    public static String of(RankedTable.Entry entry) {
         if (entry.kind() != RankedTable.Kind.LIVE) {
             return entry.name();
         }
@@ -26,7 +26,7 @@ final class Names {
         return entry.name();
     }
 
-    static String kind(RankedTable.Kind kind) {
+    public static String kind(RankedTable.Kind kind) {
         return switch (kind) {
             case LIVE -> "live";
             case REFERENCE -> "reference";

@@ -1,6 +1,7 @@
 package io.tailwatch.collector.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -169,5 +170,82 @@ class CollectorMainTest {
         assertEquals(1, result.exitCode());
         assertEquals("tailwatch-collector: http://127.0.0.1:" + port + "/metrics: connection refused; is the service running with"
                 + " -javaagent:tailwatch-agent.jar, and on this port (the agent's start line names it)?", result.err().strip());
+    }
+
+    @Test
+    void badAlertRulesAndWebAddressesStopTheLiveCommandBeforeItsFirstScrape() {
+        Result badRule = run("--target", "127.0.0.1:1", "--alert", "p99 >> 10ms");
+        assertEquals(2, badRule.exitCode());
+        assertEquals(1, badRule.err().strip().lines().count(), badRule.err());
+        assertTrue(badRule.err().startsWith("tailwatch-collector: alert rule 'p99 >> 10ms': expected METRIC OP VALUE"), badRule.err());
+        Result badUnit = run("table", "--target", "127.0.0.1:1", "--alert", "error_rate > 5ms");
+        assertEquals(2, badUnit.exitCode());
+        assertTrue(badUnit.err().contains("'ms' is not a unit of error_rate_pct"), badUnit.err());
+        Result badWeb = run("--target", "127.0.0.1:1", "--web", "9465");
+        assertEquals(2, badWeb.exitCode());
+        assertTrue(badWeb.err().contains("--web must be HOST:PORT"), badWeb.err());
+        Result noRules = run("--target", "127.0.0.1:1", "--alertmanager", "http://127.0.0.1:9093");
+        assertEquals(2, noRules.exitCode());
+        assertTrue(noRules.err().contains("give rules with --alert"), noRules.err());
+        Result once = run("table", "--once", "--target", "127.0.0.1:1", "--alert", "qps > 0");
+        assertEquals(2, once.exitCode());
+        assertTrue(once.err().contains("drop --once"), once.err());
+    }
+
+    @Test
+    void theLiveCommandServesItsPageAndPostsFiringAlertsToTheWebhook() throws Exception {
+        String target = serveRecorded("0-started.txt", "1-after-ab-keepalive-2000-errors-5-gc.txt");
+        java.util.concurrent.BlockingQueue<JsonNode> posts = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpServer webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        webhook.createContext("/hook", exchange -> {
+            posts.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhook.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = {"--target", target, "--interval", "100ms", "--web", "127.0.0.1:0", "--alert", "error_rate > 0.1%",
+            "--webhook", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook"};
+        Thread live = new Thread(() -> {
+            try {
+                CollectorMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                // Interrupted below: how the live loop stops.
+            }
+        });
+        live.start();
+        try {
+            // The recorded run had 5 errors in 2005 requests: 0.25 %.
+            JsonNode post = posts.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(post != null, "no webhook call within 30 s; stderr: " + err);
+            JsonNode alert = post.path("alerts").get(0);
+            assertEquals("firing", alert.path("status").asText());
+            assertEquals("error_rate > 0.1%", alert.path("rule").asText());
+            assertEquals("http://" + target + "/metrics", alert.path("target").asText());
+            assertEquals(100 * 5.0 / 2005, alert.path("value").asDouble(), 1e-9);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("alert firing: error_rate > 0.1% on " + target + " (value 0.25 %)"),
+                    err.toString(StandardCharsets.UTF_8));
+
+            java.util.regex.Matcher page = java.util.regex.Pattern.compile("live page at (http://\\S+/)").matcher(out.toString(StandardCharsets.UTF_8));
+            assertTrue(page.find(), out.toString(StandardCharsets.UTF_8));
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            String state = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(page.group(1) + "api/state")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            JsonNode alerts = JSON.readTree(state).path("alerts");
+            assertEquals("firing", alerts.path("active").get(0).path("state").asText(), state);
+            assertEquals(target, alerts.path("active").get(0).path("target").asText(), state);
+            for (String asset : List.of("", "app.js", "uplot/uPlot.iife.min.js", "uplot/uPlot.min.css")) {
+                java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(page.group(1) + asset)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), asset);
+                assertTrue(response.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"), asset);
+            }
+        } finally {
+            live.interrupt();
+            live.join(10_000);
+            webhook.stop(0);
+        }
+        assertFalse(live.isAlive(), "the live command stops when interrupted");
     }
 }
