@@ -123,12 +123,14 @@ public final class ServerOverhead {
                 {"tomcat9", "tomcat9", "io.tailwatch.testservers.tomcat9.Tomcat9Service"},
                 {"jetty12-core", "jetty12", "io.tailwatch.testservers.jetty12.Jetty12CoreService"},
                 {"jetty12-ee10", "jetty12", "io.tailwatch.testservers.jetty12.Jetty12Ee10Service"},
+                {"jetty94", "jetty94", "io.tailwatch.testservers.jetty94.Jetty94Service"},
                 {"undertow-core", "undertow", "io.tailwatch.testservers.undertow.UndertowCoreService"},
                 {"undertow-servlet", "undertow", "io.tailwatch.testservers.undertow.UndertowServletService"},
                 {"netty41", "netty41", "io.tailwatch.testservers.netty41.Netty41Service"},
                 {"netty42", "netty42", "io.tailwatch.testservers.netty42.Netty42Service"},
                 {"vertx5", "vertx5", "io.tailwatch.testservers.vertx5.Vertx5Service"},
                 {"spring-mvc", "spring-mvc", "io.tailwatch.testservers.springmvc.SpringMvcService"},
+                {"jersey", "jersey", "io.tailwatch.testservers.jersey.JerseyService"},
                 {"spring-webflux", "spring-webflux", "io.tailwatch.testservers.springwebflux.SpringWebfluxService"}}) {
             Path dir = modules.resolve(m[1]).resolve("target");
             Path classPath = dir.resolve("service.classpath");

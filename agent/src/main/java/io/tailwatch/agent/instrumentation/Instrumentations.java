@@ -1,7 +1,9 @@
 package io.tailwatch.agent.instrumentation;
 
 import io.tailwatch.agent.instrumentation.jdkhttp.JdkHttpServerInstrumentation;
+import io.tailwatch.agent.instrumentation.jersey.JerseyInstrumentation;
 import io.tailwatch.agent.instrumentation.jetty.JettyInstrumentation;
+import io.tailwatch.agent.instrumentation.jetty9.Jetty9Instrumentation;
 import io.tailwatch.agent.instrumentation.net.TcpAcceptInstrumentation;
 import io.tailwatch.agent.instrumentation.netty.NettyInstrumentation;
 import io.tailwatch.agent.instrumentation.reactor.ReactorInstrumentation;
@@ -31,9 +33,9 @@ public final class Instrumentations {
 
     public static List<InstrumentationModule> all() {
         return List.of(new TcpAcceptInstrumentation(), new JdkHttpServerInstrumentation(), new TomcatInstrumentation(),
-                new JettyInstrumentation(), new UndertowInstrumentation(), new NettyInstrumentation(),
+                new JettyInstrumentation(), new Jetty9Instrumentation(), new UndertowInstrumentation(), new NettyInstrumentation(),
                 new ReactorInstrumentation(), new VertxInstrumentation(), new SpringMvcInstrumentation(),
-                new SpringWebfluxInstrumentation());
+                new SpringWebfluxInstrumentation(), new JerseyInstrumentation());
     }
 
     /**

@@ -14,12 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Each tick is scheduled one interval after the previous wake, so that the whole timeline is
  * watched, including the meter's own work. A wake at least one interval late is a stall of the JVM,
- * published to {@link Stalls} for the requests it overlapped, if a safepoint began since the
- * previous wake ({@link SafepointClock}); a lateness without one (the operating system did not run
- * the meter's thread) is a hiccup but not a pause of the application. The stall ends now; it began
- * at the missed deadline, or earlier if the JVM's safepoint time already accounts for more (the JVM
- * adds a safepoint's time only after releasing the threads, so the meter may wake first). Then the
- * requests that ended while the meter was late are checked again ({@link RequestPauses#resolveDeferred}).
+ * published to {@link Stalls} for the requests it overlapped if the JVM's safepoint counters
+ * ({@link SafepointClock}) say the JVM stopped; a lateness without a safepoint (the operating system
+ * did not run the meter's thread) is a hiccup but not a pause of the application. Which is which is
+ * decided by {@link StallDetector}. Then the requests that ended while the meter was late are
+ * checked again ({@link RequestPauses#resolveDeferred}).
  */
 final class HiccupMeter implements Runnable {
     private final long intervalNanos;
@@ -41,8 +40,8 @@ final class HiccupMeter implements Runnable {
     public void run() {
         stalls.watchedBy(intervalNanos, intervalNanos);
         long previousWake = System.nanoTime();
-        long safepointNanos = safepoints == null ? 0 : safepoints.totalNanos();
-        long safepointCount = safepoints == null ? 0 : safepoints.count();
+        StallDetector detector = new StallDetector(intervalNanos, stalls, safepoints != null,
+                safepoints == null ? 0 : safepoints.totalNanos(), safepoints == null ? 0 : safepoints.count());
         while (true) {
             long deadline = previousWake + intervalNanos;
             long now = System.nanoTime();
@@ -54,27 +53,11 @@ final class HiccupMeter implements Runnable {
                 now = System.nanoTime();
             }
             try {
-                long excess = now - deadline;
-                jvm.hiccup(excess, intervalNanos);
-                long stallStart = now;
-                boolean jvmStopped = safepoints == null;
-                long stopped = 0;
-                if (safepoints != null) {
-                    long total = safepoints.totalNanos();
-                    long count = safepoints.count();
-                    stopped = total - safepointNanos;
-                    jvmStopped = count != safepointCount || stopped >= intervalNanos;
-                    safepointNanos = total;
-                    safepointCount = count;
-                }
-                if (excess >= intervalNanos && jvmStopped) {
-                    stallStart = stopped > excess ? Math.max(previousWake, now - stopped) : deadline;
-                }
-                if (stallStart < now) {
-                    stalls.publish(stallStart, now);
-                }
-                stalls.watched(now);
-                pauses.resolveDeferred(now);
+                jvm.hiccup(now - deadline, intervalNanos);
+                long watched = detector.wake(previousWake, deadline, now,
+                        safepoints == null ? 0 : safepoints.totalNanos(), safepoints == null ? 0 : safepoints.count());
+                stalls.watched(watched);
+                pauses.resolveDeferred(watched);
             } catch (Throwable t) {
                 AgentErrors.record("hiccup-meter", t);
             }

@@ -7,6 +7,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -72,6 +74,7 @@ class InstrumentationGateTest {
         };
         jdkClasses(check);
         libraryClasses(check);
+        jetty94Classes(check);
         assertTrue(seen[0] > 5_000 && seen[1] > 10_000, seen[0] + " JDK and " + seen[1] + " library classes");
         assertEquals(Map.of(), escaped, "classes matched but not let through the gate");
         // The run above must have seen the libraries: each module matched some of its classes.
@@ -120,18 +123,39 @@ class InstrumentationGateTest {
     private void libraryClasses(Consumer<ClassFileSource> out) throws IOException {
         ClassLoader loader = getClass().getClassLoader();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.endsWith(".jar")) {
-                continue;
+            if (entry.endsWith(".jar")) {
+                jarClasses(entry, loader, out);
             }
-            try (JarFile jar = new JarFile(entry)) {
-                Enumeration<JarEntry> entries = jar.entries();
-                while (entries.hasMoreElements()) {
-                    JarEntry e = entries.nextElement();
-                    String name = e.getName();
-                    if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
-                        try (InputStream in = jar.getInputStream(e)) {
-                            out.accept(new ClassFileSource(name.substring(0, name.length() - ".class".length()), loader, in.readAllBytes()));
-                        }
+        }
+    }
+
+    /**
+     * Jetty 9.4's server and I/O classes (copied by the build: Jetty 12's classes of the same names
+     * are on the test class path), with a loader of their own.
+     */
+    private static void jetty94Classes(Consumer<ClassFileSource> out) throws IOException {
+        File[] jars = new File(System.getProperty("tailwatch.gate.jetty94", "target/gate-libs/jetty94")).listFiles();
+        assertTrue(jars != null && jars.length > 0, "the build copies Jetty 9.4's jars for this test");
+        URL[] urls = new URL[jars.length];
+        for (int i = 0; i < jars.length; i++) {
+            urls[i] = jars[i].toURI().toURL();
+        }
+        try (URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+            for (File jar : jars) {
+                jarClasses(jar.getPath(), loader, out);
+            }
+        }
+    }
+
+    private static void jarClasses(String path, ClassLoader loader, Consumer<ClassFileSource> out) throws IOException {
+        try (JarFile jar = new JarFile(path)) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry e = entries.nextElement();
+                String name = e.getName();
+                if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
+                    try (InputStream in = jar.getInputStream(e)) {
+                        out.accept(new ClassFileSource(name.substring(0, name.length() - ".class".length()), loader, in.readAllBytes()));
                     }
                 }
             }

@@ -145,7 +145,8 @@ final class JettyAdvice {
     }
 
     /**
-     * {@code ServletChannel.handleException(Throwable)} (ee10): a servlet threw, which the servlet
+     * {@code ServletChannel.handleException(Throwable)} (ee10, and ee11 which forked it with the same
+     * field and method): a servlet threw, which the servlet
      * layer answers itself (an error page, usually 500) without failing the core callback.
      */
     static final class ServletThrew {

@@ -5,13 +5,17 @@ import io.tailwatch.agent.instrumentation.InstrumentationModule;
 import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
+import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.FieldAccessor;
+import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.hasClassFileVersionAtLeast;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -31,11 +35,16 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * with the status the client received). Connections are followed through
  * {@code internal.HttpConnection} (HTTP/1: open, close) and the socket's
  * {@code SelectableChannelEndPoint} (the selector sees it readable, before any pool thread is
- * involved). The servlet layer answers a servlet's exception itself, so ee10's
+ * involved). The servlet layer answers a servlet's exception itself, so ee10's and ee11's
  * {@code ServletChannel.handleException} is watched too.
  *
  * <p>Fields and interfaces are added as the classes load; a class already loaded when the agent
  * attaches cannot be given them, and the failure is reported once.
+ *
+ * <p>Only classes built for Java 17 or later are matched, as every Jetty 12 class is: Jetty 9.4
+ * (Java 8, instrumented by {@code jetty9}) and Jetty 10 and 11 (Java 11) have classes of the same
+ * names ({@code ManagedSelector$Accept}, {@code AbstractConnection}, {@code Server},
+ * {@code ServerConnector}) that work differently, and a request must not be measured by two modules.
  */
 public final class JettyInstrumentation implements InstrumentationModule {
     static final String REQUEST_FIELD = "tailwatch$request";
@@ -46,6 +55,9 @@ public final class JettyInstrumentation implements InstrumentationModule {
     private static final String IO = "org.eclipse.jetty.io.";
     private static final String SERVER = "org.eclipse.jetty.server.";
     private static final String INTERNAL = SERVER + "internal.";
+
+    /** Jetty 12 requires Java 17, and its classes are built for it. */
+    private static final ElementMatcher.Junction<TypeDescription> JETTY_12 = hasClassFileVersionAtLeast(ClassFileVersion.JAVA_V17);
 
     @Override
     public String name() {
@@ -69,18 +81,19 @@ public final class JettyInstrumentation implements InstrumentationModule {
                 INTERNAL + "HttpChannelState$ChannelRequest",
                 SERVER + "Server",
                 SERVER + "ServerConnector",
-                "org.eclipse.jetty.ee10.servlet.ServletChannel");
+                "org.eclipse.jetty.ee10.servlet.ServletChannel",
+                "org.eclipse.jetty.ee11.servlet.ServletChannel");
     }
 
     @Override
     public Transformations extend(Transformations agent) {
         return agent
-                .type(named(IO + "ManagedSelector$Accept"))
+                .type(named(IO + "ManagedSelector$Accept").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(ACCEPTED_FIELD, long.class, Visibility.PRIVATE)
                         .visit(AdviceFactory.to(JettyAdvice.AcceptCreated.class).on(isConstructor()))
                         .visit(AdviceFactory.to(JettyAdvice.AcceptRun.class).on(named("run").and(takesNoArguments()))))
-                .type(named(IO + "SelectableChannelEndPoint"))
+                .type(named(IO + "SelectableChannelEndPoint").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(CONNECTION_FIELD, ServerConnection.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
                         .defineField(ACCEPT_QUEUED_FIELD, boolean.class, Visibility.PRIVATE)
@@ -88,11 +101,11 @@ public final class JettyInstrumentation implements InstrumentationModule {
                         .method(named("tailwatch$connection")).intercept(FieldAccessor.ofField(CONNECTION_FIELD))
                         .method(named("tailwatch$acceptQueued")).intercept(FieldAccessor.ofField(ACCEPT_QUEUED_FIELD))
                         .visit(AdviceFactory.to(JettyAdvice.EndPointSelected.class).on(named("onSelected").and(takesNoArguments()))))
-                .type(named(IO + "AbstractConnection"))
+                .type(named(IO + "AbstractConnection").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.ConnectionClosed.class)
                                 .on(named("onClose").and(takesArguments(Throwable.class)))))
-                .type(named(INTERNAL + "HttpConnection"))
+                .type(named(INTERNAL + "HttpConnection").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(CONNECTION_FIELD, ServerConnection.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
                         .implement(JettyConnectionAccess.class)
@@ -101,7 +114,7 @@ public final class JettyInstrumentation implements InstrumentationModule {
                         .visit(AdviceFactory.to(JettyAdvice.ConnectionOpened.class).on(named("onOpen").and(takesNoArguments()))))
                 // Older 12.0 releases complete the stream elsewhere: a request begun there would never
                 // end, so such a channel is left alone and its requests go unmeasured.
-                .type(named(INTERNAL + "HttpChannelState")
+                .type(named(INTERNAL + "HttpChannelState").and(JETTY_12)
                         .and(declaresMethod(named("completeStream").and(takesArguments(2)))))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(REQUEST_FIELD, ServerRequest.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
@@ -111,24 +124,25 @@ public final class JettyInstrumentation implements InstrumentationModule {
                                         .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")))))
                         .visit(AdviceFactory.to(JettyAdvice.StreamCompleted.class)
                                 .on(named("completeStream").and(takesArguments(2)))))
-                .type(named(INTERNAL + "HttpChannelState$HandlerInvoker"))
+                .type(named(INTERNAL + "HttpChannelState$HandlerInvoker").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.HandlerInvoked.class).on(named("run").and(takesNoArguments()))))
-                .type(named(INTERNAL + "HttpChannelState$ChannelCallback"))
+                .type(named(INTERNAL + "HttpChannelState$ChannelCallback").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.CallbackFailed.class)
                                 .on(named("failed").and(takesArguments(Throwable.class)))))
-                .type(named(INTERNAL + "HttpChannelState$ChannelRequest"))
+                .type(named(INTERNAL + "HttpChannelState$ChannelRequest").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .implement(JettyChannelRequestAccess.class).intercept(FieldAccessor.ofField("_httpChannelState")))
-                .type(named(SERVER + "Server"))
+                .type(named(SERVER + "Server").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.ServerHandled.class).on(named("handle").and(takesArguments(3)))))
-                .type(named(SERVER + "ServerConnector"))
+                .type(named(SERVER + "ServerConnector").and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.ConnectorStarted.class).on(named("doStart").and(takesNoArguments())))
                         .visit(AdviceFactory.to(JettyAdvice.ConnectorStopping.class).on(named("doStop").and(takesNoArguments()))))
-                .type(named("org.eclipse.jetty.ee10.servlet.ServletChannel"))
+                .type(named("org.eclipse.jetty.ee10.servlet.ServletChannel").or(named("org.eclipse.jetty.ee11.servlet.ServletChannel"))
+                        .and(JETTY_12))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JettyAdvice.ServletThrew.class)
                                 .on(named("handleException").and(takesArguments(Throwable.class)))));

@@ -7,6 +7,7 @@ import io.tailwatch.testsupport.RawHttpClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -42,6 +43,12 @@ class Jetty12CoreIT extends AbstractHttpServerIT {
             throw new AssertionError(e);
         }
         service.awaitStdout("FIRST_HANDLER_THREAD virtual=" + virtual);
+    }
+
+    /** Jetty 9.4's instrumentation, which knows classes of the same names, leaves Jetty 12's alone. */
+    @Test
+    void onlyTheJetty12InstrumentationApplies() throws Exception {
+        assertEquals(0, scrape().value("tailwatch_agent_instrumentation_applied", Map.of("name", "jetty9")));
     }
 
     @Test

@@ -1,34 +1,26 @@
 package io.tailwatch.testservers.vertx5;
 
-import io.tailwatch.testsupport.AbstractHttpServerIT;
+import io.tailwatch.testsupport.AbstractRoutedServerIT;
 import io.tailwatch.testsupport.ForkedService;
-import io.tailwatch.testsupport.MetricsScrape;
-import io.tailwatch.testsupport.RawHttpClient;
-import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Predicate;
-
-import static io.tailwatch.testsupport.MetricsScrape.labelsExactly;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Vert.x 5 with Vert.x Web, JDK 17, on the Netty Vert.x brings. The Netty instrumentation measures
  * the requests; the Vert.x one names their routes, records the exception of a handler that threw,
  * and counts the wait for Vert.x's worker pool ({@code /sleep} runs there) as queue time.
  */
-class Vertx5IT extends AbstractHttpServerIT {
+class Vertx5IT extends AbstractRoutedServerIT {
     /** The paths of the service's routes: the only values {@code http_route} may take. */
     static final Set<String> ROUTES = Set.of("/hello", "/error", "/throw", "/nobody", "/chunked", "/async", "/sleep", "/echo",
             "/owners/:ownerId", "/owners/:ownerId/pets/:petId");
+
+    @Override
+    protected Set<String> routes() {
+        return ROUTES;
+    }
 
     @Override
     protected ForkedService startService(int workers, String agentArgs) throws IOException {
@@ -52,66 +44,31 @@ class Vertx5IT extends AbstractHttpServerIT {
         return false;
     }
 
-    /** The abstract test's labels, and the route each of its paths matched, if any. */
+    /** {@code /files/...} is a regular-expression route, which has no template: no route. */
     @Override
-    protected Predicate<Map<String, String>> series(Map<String, String> labels) {
-        Predicate<Map<String, String>> exactly = labelsExactly(labels);
-        return l -> {
-            Map<String, String> rest = new TreeMap<>(l);
-            String route = rest.remove("http_route");
-            return (route == null || ROUTES.contains(route)) && exactly.test(rest);
-        };
+    protected List<Routed> routedRequests() {
+        return List.of(new Routed("/owners/1", "/owners/:ownerId"),
+                new Routed("/owners/2", "/owners/:ownerId"),
+                new Routed("/owners/3/pets/4", "/owners/:ownerId/pets/:petId"),
+                new Routed("/files/notes.txt", null));
     }
 
-    private static Map<String, String> routed(Map<String, String> labels, String route) {
-        Map<String, String> withRoute = new HashMap<>(labels);
-        withRoute.put("http_route", route);
-        return withRoute;
+    /** Vert.x routes a pipelined request only once the previous response is written. */
+    @Override
+    protected List<Routed> pipelinedRequests() {
+        return List.of(new Routed("/async", "/async"),
+                new Routed("/owners/5", "/owners/:ownerId"),
+                new Routed("/owners/6/pets/7", "/owners/:ownerId/pets/:petId"),
+                new Routed("/owners/8", "/owners/:ownerId"));
     }
 
-    /**
-     * Requests are labelled with the path template of the route that answered them, never with
-     * their path; also pipelined ones, which Vert.x routes only once the previous response is
-     * written. A regular-expression route and a request no route matched have no route; a handler
-     * that threw keeps its route and has its exception as error type.
-     */
-    @Test
-    void requestsAreLabelledWithTheirRouteTemplate() throws Exception {
-        MetricsScrape before = scrape();
-        try (RawHttpClient client = new RawHttpClient(port())) {
-            assertEquals(200, client.get("/owners/1", false).status);
-            assertEquals(200, client.get("/owners/2", false).status);
-            assertEquals(200, client.get("/owners/3/pets/4", false).status);
-            assertEquals(200, client.get("/files/notes.txt", false).status);
-            assertEquals(404, client.get("/owners", false).status);
-            assertEquals(404, client.get("/owners/1/unknown", false).status);
-            List<RawHttpClient.Response> pipelined = client.pipeline(List.of("/async", "/owners/5", "/owners/6/pets/7", "/owners/8"));
-            for (RawHttpClient.Response r : pipelined) {
-                assertEquals(200, r.status);
-            }
-        }
-        try (RawHttpClient client = new RawHttpClient(port())) {
-            assertEquals(500, client.get("/throw", false).status);
-        }
-        MetricsScrape after = awaitDelta(before, DURATION + "_count", l -> true, 11);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(routed(get(200), "/owners/:ownerId")), 4);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(routed(get(200), "/owners/:ownerId/pets/:petId")), 2);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(routed(get(200), "/async")), 1);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(get(200)), 1);
-        assertDelta(before, after, DURATION + "_count", labelsExactly(get(404)), 2);
-        Map<String, String> thrown = routed(Map.of("http_request_method", "GET", "http_response_status_code", "500",
-                "error_type", "java.lang.IllegalStateException"), "/throw");
-        assertDelta(before, after, DURATION + "_count", labelsExactly(thrown), 1);
-
-        Set<String> routes = new TreeSet<>();
-        after.sum(DURATION + "_count", l -> routes.add(l.getOrDefault("http_route", "none")));
-        assertTrue(ROUTES.containsAll(routes.stream().filter(r -> !r.equals("none")).toList()), "only templates: " + routes);
-        assertFalse(after.text.contains("/owners/1\"") || after.text.contains("/pets/4") || after.text.contains("notes.txt"),
-                "no raw path is a label");
+    @Override
+    protected List<String> unroutedPaths() {
+        return List.of("/owners", "/owners/1/unknown");
     }
 
-    @Test
-    void theVertxInstrumentationApplied() throws Exception {
-        assertEquals(1, scrape().value("tailwatch_agent_instrumentation_applied", Map.of("name", "vertx")));
+    @Override
+    protected List<String> routingInstrumentations() {
+        return List.of("vertx");
     }
 }
