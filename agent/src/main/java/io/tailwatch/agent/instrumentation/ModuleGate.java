@@ -153,11 +153,6 @@ final class ModuleGate implements ClassFileTransformer {
         return applied == null ? Result.UNCHANGED : new Result(current, applied);
     }
 
-    /** Prepares one class a module names, now, rather than on a hint. */
-    void prepareClass(ClassLoader loader, String binaryName) {
-        preparation.prepare(loader, binaryName.replace('.', '/'));
-    }
-
     /** Prepares the classes of the module of this name in this loader now, rather than on a hint. */
     void prepareModule(ClassLoader loader, String moduleName) {
         for (ModuleTransformer module : modules) {

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -72,38 +74,35 @@ class PreparationTest {
 
     @Test
     void aClassNotYetBegunIsLeftToTheLoadingThreadAndAnAgentThreadWaits() throws Exception {
+        // The preparing thread kept busy, so that the class stays queued.
         ModuleGate gate = gate(new InstrumentationStatus());
-        Preparation preparation = gate.preparation;
-        // Keep the preparing thread busy, so that the class stays queued.
-        Object lock = new Object();
-        synchronized (lock) {
-            preparation.run(() -> {
-                synchronized (lock) {
-                    lock.notifyAll();
-                }
-            });
-            preparation.prepare(null, SERVER_SOCKET);
-            assertEquals(Preparation.State.QUEUED, preparation.stateOf(null, SERVER_SOCKET));
-            assertNull(preparation.take(null, SERVER_SOCKET, serverSocket()));
-            assertEquals(Preparation.State.TAKEN, preparation.stateOf(null, SERVER_SOCKET));
-        }
+        CountDownLatch busy = new CountDownLatch(1);
+        gate.preparation.run(() -> await(busy));
+        gate.preparation.prepare(null, SERVER_SOCKET);
+        assertEquals(Preparation.State.QUEUED, gate.preparation.stateOf(null, SERVER_SOCKET));
+        assertNull(gate.preparation.take(null, SERVER_SOCKET, serverSocket()), "the application's thread transforms it itself");
+        assertEquals(Preparation.State.TAKEN, gate.preparation.stateOf(null, SERVER_SOCKET));
+        busy.countDown();
 
         ModuleGate other = gate(new InstrumentationStatus());
+        CountDownLatch otherBusy = new CountDownLatch(1);
+        other.preparation.run(() -> await(otherBusy));
+        other.preparation.prepare(null, SERVER_SOCKET);
         AtomicReference<ModuleGate.Result> taken = new AtomicReference<>();
         byte[] classFile = serverSocket();
-        synchronized (lock) {
-            other.preparation.run(() -> {
-                synchronized (lock) {
-                    lock.notifyAll();
-                }
-            });
-            other.preparation.prepare(null, SERVER_SOCKET);
-            Thread agent = new AgentThread("test", () -> taken.set(other.preparation.take(null, SERVER_SOCKET, classFile)));
-            agent.start();
-            lock.wait();
-            agent.join(30_000);
-        }
+        Thread agent = new AgentThread("test", () -> taken.set(other.preparation.take(null, SERVER_SOCKET, classFile)));
+        agent.start();
+        otherBusy.countDown();
+        agent.join(30_000);
         assertNotNull(taken.get(), "the agent's thread waited for the preparation");
         assertEquals(1, taken.get().applied.size());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

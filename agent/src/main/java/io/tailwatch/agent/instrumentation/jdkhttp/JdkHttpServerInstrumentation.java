@@ -28,8 +28,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 public final class JdkHttpServerInstrumentation implements InstrumentationModule {
     static final String CONNECTION_FIELD = "tailwatch$connection";
     private static final String PKG = "sun.net.httpserver.";
-    /** The first class of the server that the agent transforms, as the application creates its server. */
-    public static final String SERVER_CLASS = PKG + "ServerImpl";
 
     @Override
     public String name() {
@@ -48,7 +46,7 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
 
     @Override
     public List<String> typeNames() {
-        return List.of(SERVER_CLASS,
+        return List.of(PKG + "ServerImpl",
                 PKG + "HttpConnection",
                 PKG + "ServerImpl$Exchange",
                 PKG + "ExchangeImpl",
@@ -65,7 +63,7 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
     @Override
     public Transformations extend(Transformations agent) {
         return agent
-                .type(named(SERVER_CLASS))
+                .type(named(PKG + "ServerImpl"))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStarted.class).on(named("start").and(takesNoArguments())))
                         .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStopped.class).on(named("stop").and(takesArguments(int.class)))))
