@@ -171,6 +171,11 @@ public final class ForkedService implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The service JVM's process id, for tools that attach to it ({@code jcmd}). */
+    public long pid() {
+        return process.pid();
+    }
+
     public static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -125,7 +125,8 @@ public final class RawHttpClient implements Closeable {
             }
         }
         ByteArrayOutputStream content = new ByteArrayOutputStream();
-        if (status == 204 || status == 304 || method.equals("HEAD")) {
+        // Bodiless by definition (RFC 9110); a 1xx is read as the answer, as a server that sends one as its only response means it.
+        if (status < 200 || status == 204 || status == 304 || method.equals("HEAD")) {
             length = 0;
         }
         if (chunked) {
