@@ -6,7 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -83,6 +85,17 @@ public final class MetricsScrape {
             }
         }
         return false;
+    }
+
+    /** The labels of every sample of {@code name}, one map each. */
+    public List<Map<String, String>> labels(String name) {
+        List<Map<String, String>> all = new ArrayList<>();
+        for (String key : samples.keySet()) {
+            if (nameByKey.get(key).equals(name)) {
+                all.add(labelsByKey.get(key));
+            }
+        }
+        return all;
     }
 
     public double sum(String name) {
