@@ -51,15 +51,20 @@ public abstract class AbstractServerLoadIT {
     private int port;
     private int metricsPort;
 
-    /**
-     * Starts the service with the agent arguments {@code agentArgs}, configured to keep ten thousand
-     * idle keep-alive connections open (the JDK server closes idle ones beyond 200 by default). Its
-     * standard error must hold only the agent's start line.
-     */
-    protected abstract ForkedService startService(String agentArgs) throws IOException;
-
     /** The home of the JDK the service runs on, whose {@code jcmd} reads its heap. */
     protected abstract Path jdk();
+
+    /** The service's main class; its arguments are {@link #serviceArgs()}. */
+    protected abstract String mainClass();
+
+    /** The service's arguments: a free port and its threads. */
+    protected abstract List<String> serviceArgs();
+
+    /**
+     * JVM options for the service, which must let it keep {@link #HELD} idle keep-alive connections
+     * open (see {@link #jdkServerHoldingOptions()}).
+     */
+    protected abstract List<String> serviceJvmOptions();
 
     /**
      * The agent's classes of which one instance exists per open connection of this server, and
@@ -67,8 +72,14 @@ public abstract class AbstractServerLoadIT {
      */
     protected abstract List<String> perConnectionClasses();
 
-    /** The most agent bytes (as {@link AgentHeap} counts them) one idle keep-alive connection may hold. */
-    protected abstract long maxBytesPerConnection();
+    /** The most bytes of the agent's own objects ({@link AgentHeap#agentBytes()}) one idle keep-alive connection may hold. */
+    protected abstract long maxAgentBytesPerConnection();
+
+    /**
+     * The most bytes one idle keep-alive connection may add to the service's live heap with the agent
+     * beyond what it adds without: the agent's objects and anything of the server's it keeps alive.
+     */
+    protected abstract long maxHeapBytesPerConnection();
 
     /** A path answered 200 with a small {@code Content-Length} body. */
     protected String helloPath() {
@@ -77,15 +88,20 @@ public abstract class AbstractServerLoadIT {
 
     @BeforeAll
     void start() throws Exception {
-        service = startService("host=127.0.0.1,port=0");
+        service = ForkedService.start(jdk(), serviceJvmOptions(), "host=127.0.0.1,port=0", List.of(), mainClass(),
+                serviceArgs().toArray(new String[0]));
         port = service.servicePort();
         metricsPort = service.metricsPort();
-        // Loads the classes and creates the series the load below uses, so that its heap figures are the load's own.
-        try (HeldConnections warm = HeldConnections.open(port, 50, WINDOW, helloPath(), LOAD_TIMEOUT)) {
+        warmUp(port);
+        awaitOpen(0);
+    }
+
+    /** Loads the classes and creates the series the load below uses, so that its heap figures are the load's own. */
+    private void warmUp(int servicePort) throws IOException {
+        try (HeldConnections warm = HeldConnections.open(servicePort, 50, WINDOW, helloPath(), LOAD_TIMEOUT)) {
             warm.requestEach(helloPath(), WINDOW, LOAD_TIMEOUT);
         }
-        ConnectionFlood.run(port, 50, 10, helloPath(), LOAD_TIMEOUT);
-        awaitOpen(0);
+        ConnectionFlood.run(servicePort, 50, 10, helloPath(), LOAD_TIMEOUT);
     }
 
     @AfterAll
@@ -98,57 +114,74 @@ public abstract class AbstractServerLoadIT {
         }
     }
 
-    protected final ForkedService service() {
-        return service;
-    }
-
     @Test
     void tenThousandKeepAliveConnectionsAreCountedExactlyAndReleasedWhenClosed() throws Exception {
         MetricsScrape before = awaitOpen(0);
         AgentHeap heapBefore = heap();
         long start = System.nanoTime();
-        MetricsScrape held;
-        MetricsScrape second;
         AgentHeap heapHeld;
         try (HeldConnections connections = HeldConnections.open(port, HELD, WINDOW, helloPath(), LOAD_TIMEOUT)) {
             long opened = System.nanoTime();
             assertEquals(Map.of(200, HELD), connections.statuses());
-            held = scrape();
+            MetricsScrape held = scrape();
             assertEquals(HELD, delta(before, held, ACCEPTED), "connections accepted");
             assertEquals(HELD, delta(before, held, OPEN), "connections open while held");
             assertEquals(HELD, delta(before, held, COUNT), "requests, one on each connection");
+
+            connections.requestEach(helloPath(), WINDOW, LOAD_TIMEOUT);
+            long second = System.nanoTime();
+            assertEquals(Map.of(200, 2 * HELD), connections.statuses());
+            assertEquals(HELD, connections.stillOpen(), "the server kept every connection open");
+            MetricsScrape again = scrape();
+            assertEquals(HELD, delta(before, again, ACCEPTED), "no connection was opened again");
+            assertEquals(HELD, delta(before, again, OPEN), "connections open while held");
+            assertEquals(2 * HELD, delta(before, again, COUNT), "requests, two on each connection");
+            System.out.printf("LOAD %s: %d keep-alive connections opened and answered in %.1f s, second request on each"
+                    + " in %.1f s%n", getClass().getSimpleName(), HELD, (opened - start) / 1e9, (second - opened) / 1e9);
             heapHeld = heap();
             for (String type : perConnectionClasses()) {
                 long instances = heapHeld.instances(type);
                 assertTrue(instances >= HELD && instances <= HELD + LINGERING,
                         instances + " instances of " + type + " with " + HELD + " connections held");
             }
-
-            connections.requestEach(helloPath(), WINDOW, LOAD_TIMEOUT);
-            assertEquals(Map.of(200, 2 * HELD), connections.statuses());
-            assertEquals(HELD, connections.stillOpen(), "the server kept every connection open");
-            second = scrape();
-            assertEquals(HELD, delta(before, second, ACCEPTED), "no connection was opened again");
-            assertEquals(HELD, delta(before, second, OPEN), "connections open while held");
-            assertEquals(2 * HELD, delta(before, second, COUNT), "requests, two on each connection");
-            System.out.printf("LOAD %s: %d keep-alive connections opened and answered in %.1f s, second request on each"
-                    + " in %.1f s%n", getClass().getSimpleName(), HELD, (opened - start) / 1e9, (System.nanoTime() - opened) / 1e9);
         }
         MetricsScrape after = awaitOpen(0);
         assertEquals(HELD, delta(before, after, ACCEPTED), "connections accepted");
         assertEquals(2 * HELD, delta(before, after, COUNT), "requests");
         assertEquals(HELD, delta(before, after, CONNECTION_REQUESTS + "_count"), "connections closed");
         assertEquals(2 * HELD, delta(before, after, CONNECTION_REQUESTS + "_sum"), "requests carried by closed connections");
-
         AgentHeap heapAfter = heap();
-        long perConnection = (heapHeld.agentBytes() - heapBefore.agentBytes()) / HELD;
-        System.out.printf("LOAD %s: agent heap %d bytes with no connection, %d with %d held (%d bytes per connection),"
-                        + " %d after they closed; JVM live heap %d / %d / %d bytes%n", getClass().getSimpleName(),
-                heapBefore.agentBytes(), heapHeld.agentBytes(), HELD, perConnection, heapAfter.agentBytes(),
-                heapBefore.totalBytes(), heapHeld.totalBytes(), heapAfter.totalBytes());
+
+        // The same service and load without the agent: what the connections cost the server itself.
+        AgentHeap plainBefore;
+        AgentHeap plainHeld;
+        try (ForkedService plain = ForkedService.startWithoutAgent(jdk(), serviceJvmOptions(), mainClass(),
+                serviceArgs().toArray(new String[0]))) {
+            int plainPort = plain.servicePort();
+            warmUp(plainPort);
+            plainBefore = AgentHeap.of(jdk(), plain.pid());
+            try (HeldConnections connections = HeldConnections.open(plainPort, HELD, WINDOW, helloPath(), LOAD_TIMEOUT)) {
+                connections.requestEach(helloPath(), WINDOW, LOAD_TIMEOUT);
+                assertEquals(Map.of(200, 2 * HELD), connections.statuses());
+                plainHeld = AgentHeap.of(jdk(), plain.pid());
+            }
+        }
+
+        long agentPerConnection = (heapHeld.agentBytes() - heapBefore.agentBytes()) / HELD;
+        long withAgent = (heapHeld.totalBytes() - heapBefore.totalBytes()) / HELD;
+        long withoutAgent = (plainHeld.totalBytes() - plainBefore.totalBytes()) / HELD;
+        System.out.printf("LOAD %s: agent objects %d bytes with no connection, %d with %d held (%d bytes per connection),"
+                        + " %d after they closed; live heap per held connection %d bytes with the agent, %d without"
+                        + " (agent's whole cost %d bytes per connection)%n", getClass().getSimpleName(),
+                heapBefore.agentBytes(), heapHeld.agentBytes(), HELD, agentPerConnection, heapAfter.agentBytes(),
+                withAgent, withoutAgent, withAgent - withoutAgent);
         System.out.print(heapHeld.agentChangesSince(heapBefore, HELD / 2));
-        assertTrue(perConnection <= maxBytesPerConnection(), "agent bytes per held connection: " + perConnection
-                + " (at most " + maxBytesPerConnection() + ")\n" + heapHeld.agentChangesSince(heapBefore, 100));
+        assertTrue(agentPerConnection <= maxAgentBytesPerConnection(), "agent bytes per held connection: " + agentPerConnection
+                + " (at most " + maxAgentBytesPerConnection() + ")\n" + heapHeld.agentChangesSince(heapBefore, 100));
+        assertTrue(withAgent - withoutAgent <= maxHeapBytesPerConnection(), "a held connection costs " + withAgent
+                + " bytes of live heap with the agent, " + withoutAgent + " without (at most " + maxHeapBytesPerConnection()
+                + " more); what grew with the agent:\n" + heapHeld.changesSince(heapBefore, HELD / 2)
+                + "without:\n" + plainHeld.changesSince(plainBefore, HELD / 2));
         assertReleased(heapAfter);
         assertFlat(heapBefore, heapAfter, "after ten thousand connections closed");
     }

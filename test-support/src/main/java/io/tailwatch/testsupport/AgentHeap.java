@@ -13,17 +13,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The live objects of the agent in a service's heap, read with {@code jcmd PID GC.class_histogram}
  * (which runs a full collection first, so only reachable objects count). The agent's objects are
- * the instances of every class whose name holds {@code io.tailwatch.}: its own classes, the
- * libraries it shades ({@code io.tailwatch.shaded.*}) and arrays of either.
+ * the instances of every class whose name holds {@code io.tailwatch.agent.} or
+ * {@code io.tailwatch.shaded.}: its own classes, the libraries it shades and arrays of either.
  *
  * <p>What this counts and what it does not: a class histogram gives each object's own (shallow)
  * size. Arrays of primitives and JDK objects an agent object holds ({@code long[]} counts of a
  * histogram, a {@code LongAdder}, a {@code String}) are listed under their own JDK classes and are
- * not in {@link #agentBytes()}. It is therefore a lower bound of the agent's heap; per-connection
- * state, which is agent objects referring to each other, is counted whole.
+ * not in {@link #agentBytes()}, and neither are the application's objects the agent keeps alive. It
+ * is therefore a lower bound of the agent's heap; {@link #totalBytes()} of the same service with and
+ * without the agent gives the whole cost.
  */
 public final class AgentHeap {
-    private static final String AGENT_PACKAGE = "io.tailwatch.";
+    /** The agent's packages; not {@code io.tailwatch.} alone, which also holds the test services. */
+    private static final List<String> AGENT_PACKAGES = List.of("io.tailwatch.agent.", "io.tailwatch.shaded.");
 
     /** Class name to {instances, bytes}. */
     private final Map<String, long[]> classes;
@@ -70,11 +72,20 @@ public final class AgentHeap {
         return new AgentHeap(classes, total);
     }
 
+    private static boolean isAgent(String className) {
+        for (String prefix : AGENT_PACKAGES) {
+            if (className.contains(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Shallow bytes of all the agent's live objects. */
     public long agentBytes() {
         long bytes = 0;
         for (Map.Entry<String, long[]> e : classes.entrySet()) {
-            if (e.getKey().contains(AGENT_PACKAGE)) {
+            if (isAgent(e.getKey())) {
                 bytes += e.getValue()[1];
             }
         }
@@ -103,14 +114,23 @@ public final class AgentHeap {
      * at least {@code minInstances}, largest byte change first, one a line: what grew or shrank.
      */
     public String agentChangesSince(AgentHeap before, long minInstances) {
+        return changesSince(before, minInstances, true);
+    }
+
+    /** As {@link #agentChangesSince}, for every class of the JVM. */
+    public String changesSince(AgentHeap before, long minInstances) {
+        return changesSince(before, minInstances, false);
+    }
+
+    private String changesSince(AgentHeap before, long minInstances, boolean agentOnly) {
         List<String> names = new ArrayList<>();
         for (String name : classes.keySet()) {
-            if (name.contains(AGENT_PACKAGE)) {
+            if (!agentOnly || isAgent(name)) {
                 names.add(name);
             }
         }
         for (String name : before.classes.keySet()) {
-            if (name.contains(AGENT_PACKAGE) && !classes.containsKey(name)) {
+            if ((!agentOnly || isAgent(name)) && !classes.containsKey(name)) {
                 names.add(name);
             }
         }

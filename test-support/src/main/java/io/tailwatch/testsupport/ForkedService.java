@@ -75,13 +75,26 @@ public final class ForkedService implements AutoCloseable {
      */
     public static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> environment,
                                       String mainClass, String... args) throws IOException {
+        return start(jdk, jvmOptions, true, agentArgs, environment, mainClass, args);
+    }
+
+    /** The same service without the agent: what a test compares the agent's costs against. */
+    public static ForkedService startWithoutAgent(Path jdk, List<String> jvmOptions, String mainClass, String... args)
+            throws IOException {
+        return start(jdk, jvmOptions, false, null, List.of(), mainClass, args);
+    }
+
+    private static ForkedService start(Path jdk, List<String> jvmOptions, boolean agent, String agentArgs,
+                                       List<String> environment, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(jdk.resolve("bin/java").toString());
         command.add("-Xmx256m");
         command.add("--add-opens");
         command.add("java.base/java.lang=ALL-UNNAMED");
         command.addAll(jvmOptions);
-        command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+        if (agent) {
+            command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+        }
         command.add("-cp");
         command.add(serviceClassPath());
         command.add(mainClass);

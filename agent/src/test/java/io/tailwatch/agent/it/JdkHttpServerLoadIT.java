@@ -3,7 +3,6 @@ package io.tailwatch.agent.it;
 import io.tailwatch.testsupport.AbstractServerLoadIT;
 import io.tailwatch.testsupport.ForkedService;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,9 +19,19 @@ class JdkHttpServerLoadIT extends AbstractServerLoadIT {
     }
 
     @Override
-    protected ForkedService startService(String agentArgs) throws IOException {
-        return ForkedService.start(jdk(), jdkServerHoldingOptions(), agentArgs, List.of(),
-                "io.tailwatch.testservices.JdkHttpService", "0", "4");
+    protected String mainClass() {
+        return "io.tailwatch.testservices.JdkHttpService";
+    }
+
+    /** Any free port, four worker threads. */
+    @Override
+    protected List<String> serviceArgs() {
+        return List.of("0", "4");
+    }
+
+    @Override
+    protected List<String> serviceJvmOptions() {
+        return jdkServerHoldingOptions();
     }
 
     @Override
@@ -32,9 +41,14 @@ class JdkHttpServerLoadIT extends AbstractServerLoadIT {
                 "io.tailwatch.agent.recording.ServerRequest");
     }
 
-    /** A JdkHttpConnection, its ServerConnection and its ServerRequest: about 150 bytes. */
+    /** A JdkHttpConnection (32 bytes), its ServerConnection (56) and its ServerRequest (72). */
     @Override
-    protected long maxBytesPerConnection() {
+    protected long maxAgentBytesPerConnection() {
         return 256;
+    }
+
+    @Override
+    protected long maxHeapBytesPerConnection() {
+        return 1024;
     }
 }

@@ -6,6 +6,8 @@ import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
 import io.tailwatch.agent.recording.ThreadAllocation;
 
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
 /**
  * What tailwatch tracks of one channel a Netty server accepted, kept in a field added to
  * {@code AbstractChannel}: the connection's {@link ServerConnection} and a ring of request slots,
@@ -31,12 +33,18 @@ import io.tailwatch.agent.recording.ThreadAllocation;
  * one executor the codec was added with), one at a time. {@link #pickedUp} runs on the thread of
  * an executor-bound handler, which received the request through that executor's queue, so it sees
  * every slot begun before the request was handed over; it alone moves {@code pickupCursor}.
- * {@link #exceptionCaught} may run on that thread too, and reads the volatile cursors. The
- * exactly-once recording of each request rests on {@link ServerRequest#end}.
+ * {@link #exceptionCaught} may run on that thread too, and reads the volatile cursors. The message a
+ * pickup started a request with is kept only until that request is answered: the event loop then
+ * drops it with a compare-and-set, which leaves a later pickup's message in place, so an idle
+ * connection holds none of the application's objects (a slot's copy that the loop does not see in
+ * time is dropped with the slot's next use or the close). The exactly-once recording of each request
+ * rests on {@link ServerRequest#end}.
  */
 public final class NettyConnection {
     static final int INITIAL_SLOTS = 4;
     static final int MAX_SLOTS = 1024;
+    private static final AtomicReferenceFieldUpdater<NettyConnection, Object> LAST_PICKED_UP =
+            AtomicReferenceFieldUpdater.newUpdater(NettyConnection.class, Object.class, "lastPickedUp");
 
     private static final int PIPELINE_UNKNOWN = 0;
     private static final int PIPELINE_ON_LOOP = 1;
@@ -49,7 +57,12 @@ public final class NettyConnection {
     /** Requests whose response's last content has been written; written by the encoding thread only. */
     private volatile long responded;
     private long pickupCursor;
-    private Object lastPickedUp;
+    /**
+     * The message whose pickup started a request, until that request is answered: written by the
+     * handler thread, cleared by the event loop with a compare-and-set, so that an idle keep-alive
+     * connection keeps none of the application's request objects alive.
+     */
+    private volatile Object lastPickedUp;
     /** The request whose handler started last: what a handler's exception belongs to. */
     private volatile Slot handling;
     /** What {@link CurrentRequest} held before a handler call published this connection's request. */
@@ -181,7 +194,8 @@ public final class NettyConnection {
      * A thread other than the event loop invokes a handler with {@code message}, an
      * {@code HttpRequest}: the oldest request whose handler has not started starts now, and is
      * published as the thread's {@link CurrentRequest} until {@link #unpublish}. The same message
-     * passed on to further handlers of that thread starts nothing more.
+     * passed on to further handlers before its request is answered starts nothing more; a message
+     * that starts nothing is not remembered.
      *
      * @return whether a request's handler started
      */
@@ -189,7 +203,6 @@ public final class NettyConnection {
         if (message == lastPickedUp) {
             return false;
         }
-        lastPickedUp = message;
         Slot[] r = ring;
         long end = begun;
         long seq = Math.max(pickupCursor, end - r.length);
@@ -198,6 +211,8 @@ public final class NettyConnection {
             seq++;
             if (slot != null && !slot.started && slot.request.inFlight()) {
                 slot.started = true;
+                slot.pickedUpWith = message;
+                lastPickedUp = message;
                 slot.request.handlerStarted(nowNanos);
                 handling = slot;
                 pickupCursor = seq;
@@ -263,6 +278,7 @@ public final class NettyConnection {
             if (slot.headersWritten) {
                 // A new head while the previous response had no last content: that one is over.
                 responded = ++seq;
+                forgetPickup(slot);
                 slot.request.end(nowNanos);
                 if (seq >= begun) {
                     return null;
@@ -282,7 +298,33 @@ public final class NettyConnection {
             return null;
         }
         responded = seq + 1;
+        forgetPickup(slot);
         return slot;
+    }
+
+    /**
+     * The request of {@code slot} is answered: its message is no longer needed to recognise a second
+     * pass of it, and is let go unless a later request's pickup has replaced it already. Event loop.
+     */
+    private void forgetPickup(Slot slot) {
+        Object message = slot.pickedUpWith;
+        if (message != null) {
+            slot.pickedUpWith = null;
+            LAST_PICKED_UP.compareAndSet(this, message, null);
+        }
+    }
+
+    /** Whether the connection still references a request message the application handed a handler. */
+    boolean holdsAPickedUpMessage() {
+        if (lastPickedUp != null) {
+            return true;
+        }
+        for (Slot slot : ring) {
+            if (slot != null && slot.pickedUpWith != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -370,6 +412,8 @@ public final class NettyConnection {
      */
     static final class Slot {
         final ServerRequest request = new ServerRequest();
+        /** The message whose pickup started this request's handler, until the request is answered. */
+        Object pickedUpWith;
         long decodedNanos;
         boolean started;
         boolean headersWritten;
@@ -378,6 +422,7 @@ public final class NettyConnection {
 
         void reset(long nowNanos) {
             decodedNanos = nowNanos;
+            pickedUpWith = null;
             started = false;
             headersWritten = false;
             loopAllocated = 0;

@@ -172,6 +172,39 @@ class NettyConnectionTest {
         });
     }
 
+    /**
+     * An idle keep-alive connection must not keep the application's last request alive: ten thousand
+     * idle connections would hold ten thousand requests, headers and all.
+     */
+    @Test
+    void anAnsweredRequestsMessageIsLetGoButASecondPassBeforeTheAnswerStartsNothing() {
+        NettyConnection c = open(0, true);
+        Object head1 = new Object();
+        Object head2 = new Object();
+        c.readable(1_000);
+        get(c, 1_000);
+        get(c, 1_000);
+        assertTrue(c.pickedUp(head1, 2_000));
+        assertTrue(c.pickedUp(head2, 3_000), "the pipelined request is picked up before the first is answered");
+        assertTrue(!c.pickedUp(head2, 3_500), "its second pass starts nothing");
+        c.responseWriting(200, 13, true, 4_000).request.end(4_000);
+        assertTrue(c.holdsAPickedUpMessage(), "the second request is not answered yet");
+        assertTrue(!c.pickedUp(head2, 4_500), "answering the first does not forget the second's message");
+        c.responseWriting(200, 13, true, 5_000).request.end(5_000);
+        assertTrue(!c.holdsAPickedUpMessage(), "both answered: no message is kept");
+        assertEquals(2, count(series("GET", "200", null)));
+        assertEquals(2, queueCount());
+
+        Object head3 = new Object();
+        c.readable(6_000);
+        get(c, 6_000);
+        assertTrue(c.pickedUp(head3, 7_000));
+        c.responseWriting(200, 13, true, 8_000).request.end(8_000);
+        assertTrue(!c.holdsAPickedUpMessage());
+        assertTrue(!c.pickedUp(head3, 9_000), "a pass after the answer finds nothing to start");
+        assertEquals(3, queueCount());
+    }
+
     @Test
     void aRequestAnsweredWithoutItsHandlerStartsAtItsResponse() {
         NettyConnection c = open(0, true);
