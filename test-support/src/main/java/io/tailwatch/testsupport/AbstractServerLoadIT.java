@@ -25,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and connection exactly, keep its endpoint answering, and hold per-connection state only while a
  * connection is open: its heap (the agent's own objects in a class histogram of the service's JVM,
  * see {@link AgentHeap}) grows by a bounded number of bytes per open connection and returns to where
- * it was once they close.
+ * it was once they close. The same service is then loaded without the agent, and the live heap a
+ * held connection adds with the agent and without are compared: that bounds the agent's whole cost,
+ * including any of the server's objects it keeps alive, which a histogram of its own classes misses.
  *
  * <p>One service JVM serves both tests; each compares scrapes and histograms taken around its own
  * load. Figures are printed on standard output ({@code LOAD ...} lines) for the record.

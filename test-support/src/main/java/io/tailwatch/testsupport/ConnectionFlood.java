@@ -86,7 +86,7 @@ public final class ConnectionFlood {
                         try {
                             flow.channel.finishConnect();
                         } catch (IOException e) {
-                            throw new AssertionError("connection " + started + " failed to connect: " + e, e);
+                            throw new AssertionError("a connection failed to connect: " + e, e);
                         }
                         send(flow, request);
                         key.interestOps(SelectionKey.OP_READ);
