@@ -26,12 +26,21 @@ public final class AgentBootstrap {
     private AgentBootstrap() {
     }
 
-    /** Never throws. */
-    public static void start(String agentArgs, Instrumentation instrumentation, String version, String agentJar) {
+    /**
+     * Never throws.
+     *
+     * @param attached whether the agent was loaded into the running JVM rather than at its start
+     * @param started  run once the start line is printed, or the start failed
+     */
+    public static void start(String agentArgs, Instrumentation instrumentation, String version, String agentJar,
+                             boolean attached, Runnable started) {
         try {
             AgentConfig config = ConfigLoader.load(agentArgs, System.getProperties(), System.getenv(), AgentLog::line);
             Recording recording = new Recording(config.maxSeries(), config.window().toNanos(), config.bucketsNanos());
             Recording.install(recording);
+            if (attached) {
+                recording.instrumentations().attached();
+            }
             // Look the thread MXBean up now rather than on the first request's thread.
             ThreadAllocation.supported();
             List<String> instrumented = Instrumentations.install(instrumentation, new File(agentJar), recording.instrumentations());
@@ -41,14 +50,15 @@ public final class AgentBootstrap {
             // delaying it, and prints the start line once it listens. The exporter behind it (the
             // Prometheus client and the collectors) is made once the application has started, or
             // at the first scrape, rather than take CPU from the application's start.
-            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm)).start();
+            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm, started)).start();
         } catch (Throwable t) {
             AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
+            started.run();
         }
     }
 
     private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented,
-                                      String jvm) {
+                                      String jvm, Runnable started) {
         try {
             MetricsExporter.Deferred exporter = new MetricsExporter.Deferred(recording, version);
             String where;
@@ -63,12 +73,14 @@ public final class AgentBootstrap {
             }
             AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
                     + "; instrumenting " + String.join(", ", instrumented) + "; JVM: " + jvm);
+            started.run();
             if (serving) {
                 ApplicationStart.await(recording.http());
                 exporter.exporter();
             }
         } catch (Throwable t) {
             AgentLog.line("metrics endpoint OFF, the application runs on: " + AgentLog.describe(t));
+            started.run();
         }
     }
 

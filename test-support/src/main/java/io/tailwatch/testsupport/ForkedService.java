@@ -75,13 +75,25 @@ public final class ForkedService implements AutoCloseable {
      */
     public static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> environment,
                                       String mainClass, String... args) throws IOException {
+        return start(jdk, jvmOptions, true, agentArgs, environment, mainClass, args);
+    }
+
+    /** A service started without the agent, for tests that attach it later. */
+    public static ForkedService withoutAgent(Path jdk, List<String> jvmOptions, String mainClass, String... args) throws IOException {
+        return start(jdk, jvmOptions, false, null, List.of(), mainClass, args);
+    }
+
+    private static ForkedService start(Path jdk, List<String> jvmOptions, boolean withAgent, String agentArgs,
+                                       List<String> environment, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(jdk.resolve("bin/java").toString());
         command.add("-Xmx256m");
         command.add("--add-opens");
         command.add("java.base/java.lang=ALL-UNNAMED");
         command.addAll(jvmOptions);
-        command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+        if (withAgent) {
+            command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+        }
         command.add("-cp");
         command.add(serviceClassPath());
         command.add(mainClass);
@@ -165,6 +177,10 @@ public final class ForkedService implements AutoCloseable {
             }
         }
         return lines;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
