@@ -34,10 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DynamicAttachIT {
     private static final String SERVICE = "io.tailwatch.testservices.JdkHttpService";
-    /** What JDK 21 and later print on the JVM's standard error when an agent is loaded at run time. */
-    private static final Pattern JVM_DYNAMIC_AGENT_WARNING = Pattern.compile(
-            "WARNING: (A Java agent has been loaded dynamically|If a serviceability tool is"
-                    + "|Dynamic loading of agents will be disallowed by default).*");
 
     @ParameterizedTest
     @ValueSource(strings = {"tailwatch.test.jdk17", "tailwatch.test.jdk25"})
@@ -50,7 +46,7 @@ class DynamicAttachIT {
                 assertEquals(200, before.get("/hello", false).status);
             }
 
-            Attach attach = attach(jdk, service.pid(), "host=127.0.0.1,port=0");
+            ForkedService.Attach attach = attach(jdk, service.pid(), "host=127.0.0.1,port=0");
             assertEquals(0, attach.exit, attach.output);
             assertTrue(attach.output.contains("attached to JVM " + service.pid()), attach.output);
             assertTrue(attach.output.contains("jdk-httpserver: its classes were loaded before the agent started, so its request"
@@ -106,11 +102,11 @@ class DynamicAttachIT {
             assertEquals(1, after.sum("tailwatch_agent_info", l -> "true".equals(l.get("attached"))), after.text);
             assertEquals(0, after.sum("tailwatch_agent_errors_total"), after.text);
 
-            Attach again = attach(jdk, service.pid(), "");
+            ForkedService.Attach again = attach(jdk, service.pid(), "");
             assertEquals(0, again.exit, again.output);
             assertTrue(again.output.contains("already active in this JVM; this attach changed nothing"), again.output);
 
-            assertEquals(List.of(), unexpectedStderr(service), "the service's standard error holds the agent's lines alone");
+            assertEquals(List.of(), service.stderrBesidesAgentAndAttachWarning(), "the service's standard error holds the agent's lines alone");
             assertEquals(3, service.agentLines().size(), service.agentLines().toString());
         }
     }
@@ -120,7 +116,7 @@ class DynamicAttachIT {
         Path jdk = ForkedService.jdk("tailwatch.test.jdk25");
         try (ForkedService service = ForkedService.withoutAgent(jdk, List.of("-XX:-EnableDynamicAgentLoading"), SERVICE, "0", "2")) {
             int port = service.servicePort();
-            Attach attach = attach(jdk, service.pid(), "port=0");
+            ForkedService.Attach attach = attach(jdk, service.pid(), "port=0");
             assertEquals(1, attach.exit, attach.output);
             assertEquals(1, attach.output.lines().count(), attach.output);
             assertTrue(attach.output.startsWith("tailwatch: JVM " + service.pid() + " did not load the agent: "), attach.output);
@@ -136,7 +132,7 @@ class DynamicAttachIT {
     void aProcessThatIsNoJvmCostsOneLine() throws Exception {
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         try {
-            Attach attach = attach(ForkedService.jdk("tailwatch.test.jdk17"), sleeper.pid(), "");
+            ForkedService.Attach attach = attach(ForkedService.jdk("tailwatch.test.jdk17"), sleeper.pid(), "");
             assertEquals(1, attach.exit, attach.output);
             assertEquals(1, attach.output.lines().count(), attach.output);
             assertTrue(attach.output.startsWith("tailwatch: cannot attach to JVM " + sleeper.pid()), attach.output);
@@ -145,29 +141,8 @@ class DynamicAttachIT {
         }
     }
 
-    private static List<String> unexpectedStderr(ForkedService service) {
-        List<String> unexpected = new ArrayList<>();
-        for (String line : service.stderr()) {
-            if (!line.startsWith("tailwatch: ") && !JVM_DYNAMIC_AGENT_WARNING.matcher(line).matches()) {
-                unexpected.add(line);
-            }
-        }
-        return unexpected;
-    }
-
-    private record Attach(int exit, String output) {
-    }
-
-    private static Attach attach(Path jdk, long pid, String agentArgs) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(jdk.resolve("bin/java").toString(), "-jar",
-                ForkedService.agentJar().toString(), "attach", Long.toString(pid)));
-        if (!agentArgs.isEmpty()) {
-            command.add(agentArgs);
-        }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
-        return new Attach(process.exitValue(), output);
+    private static ForkedService.Attach attach(Path jdk, long pid, String agentArgs) throws IOException, InterruptedException {
+        return ForkedService.attach(jdk, pid, agentArgs);
     }
 
     private static void ab(int port, int requests, boolean keepAlive) throws Exception {
