@@ -384,7 +384,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> e : raw.entrySet()) {
             ConfigKey key = ConfigKey.forKey(e.getKey());
             if (key == null) {
-                unknown.add(hidden.contains(e.getKey()) ? "(a name after a secret value, not shown)"
+                unknown.add(hidden.contains(e.getKey()) ? "<not shown: it follows a secret value>"
                         : "'" + prefix + printable(e.getKey()) + "'");
             } else {
                 settings.put(key, new Setting(key, e.getValue(), source));

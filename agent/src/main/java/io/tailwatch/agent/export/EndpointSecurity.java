@@ -146,28 +146,28 @@ public final class EndpointSecurity {
         try {
             byte[] bytes = read(keystore, MAX_KEYSTORE_BYTES);
             KeyStore store = null;
-            GeneralSecurityException typeFailure = null;
+            String formatProblem = null;
             for (String type : new String[] {"PKCS12", "JKS"}) {
                 try {
                     KeyStore candidate = KeyStore.getInstance(type);
                     candidate.load(new ByteArrayInputStream(bytes), password);
                     store = candidate;
                     break;
-                } catch (GeneralSecurityException e) {
-                    typeFailure = e;
                 } catch (IOException e) {
                     // A wrong password is an IOException whose cause is an UnrecoverableKeyException:
                     // the format was right, so trying the other one would only hide the real reason.
                     if (e.getCause() instanceof java.security.UnrecoverableKeyException) {
                         throw e;
                     }
-                    if (typeFailure == null) {
-                        typeFailure = new GeneralSecurityException(e.getMessage());
-                    }
+                    formatProblem = formatProblem != null ? formatProblem : e.getMessage();
+                } catch (GeneralSecurityException e) {
+                    formatProblem = formatProblem != null ? formatProblem : e.getMessage();
                 }
             }
             if (store == null) {
-                throw new Unusable(named + "not a PKCS12 or JKS keystore (" + reason(typeFailure) + ")" + noFallback);
+                throw new Unusable(named + "not a PKCS12 or JKS keystore"
+                        + (formatProblem == null || formatProblem.isBlank() ? "" : " (" + ConfigLoader.printable(formatProblem) + ")")
+                        + noFallback);
             }
             boolean hasKey = false;
             for (String alias : Collections.list(store.aliases())) {
