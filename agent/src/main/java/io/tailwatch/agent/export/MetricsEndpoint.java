@@ -370,15 +370,17 @@ public final class MetricsEndpoint implements Closeable {
 
     private void handle(HttpRequest request, OutputStream out, boolean close) throws IOException {
         boolean head = request.method.equals("HEAD");
+        // An HTTP/1.0 client keeps the connection only if the response says so (RFC 9112 9.3); ab -k waits otherwise.
+        String keepAlive = !close && request.version.equals("HTTP/1.0") ? "Connection: keep-alive\r\n" : "";
         Credentials credentials = security.credentials();
         if (!credentials.permits(request.header("authorization"))) {
             writeResponse(out, 401, TEXT, "authentication required\n".getBytes(StandardCharsets.UTF_8), false, head, close,
-                    credentials.challenges());
+                    credentials.challenges() + keepAlive);
             return;
         }
         if (!request.method.equals("GET") && !head) {
             writeResponse(out, 405, TEXT, "only GET and HEAD\n".getBytes(StandardCharsets.UTF_8),
-                    false, head, close, "Allow: GET, HEAD\r\n");
+                    false, head, close, "Allow: GET, HEAD\r\n" + keepAlive);
             return;
         }
         String path = request.path();
@@ -393,12 +395,13 @@ public final class MetricsEndpoint implements Closeable {
             } else {
                 contentType = exposition.write(request.header("accept"), body);
             }
-            writeResponse(out, 200, contentType, body.toByteArray(), gzip, head, close, "");
+            writeResponse(out, 200, contentType, body.toByteArray(), gzip, head, close, keepAlive);
         } else if (path.equals("/")) {
-            writeResponse(out, 200, TEXT, "tailwatch agent: metrics at /metrics\n".getBytes(StandardCharsets.UTF_8), false, head, close, "");
+            writeResponse(out, 200, TEXT, "tailwatch agent: metrics at /metrics\n".getBytes(StandardCharsets.UTF_8), false, head, close,
+                    keepAlive);
         } else {
             writeResponse(out, 404, TEXT, "not found; metrics are at /metrics\n".getBytes(StandardCharsets.UTF_8),
-                    false, head, close, "");
+                    false, head, close, keepAlive);
         }
     }
 

@@ -324,6 +324,22 @@ class MetricsEndpointTest {
         assertClosed(in);
     }
 
+    /** RFC 9112 9.3: an HTTP/1.0 client keeps the connection only when the response says keep-alive (ab -k waits otherwise). */
+    @Test
+    void http10KeepAliveIsConfirmedAndKept() throws IOException {
+        Socket s = connect();
+        InputStream in = s.getInputStream();
+        send(s, "GET /metrics HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+        Response first = response(in);
+        assertEquals(200, first.status);
+        assertEquals("keep-alive", first.header("Connection"));
+        send(s, "GET /metrics HTTP/1.0\r\n\r\n");
+        Response second = response(in);
+        assertEquals(200, second.status);
+        assertEquals("close", second.header("Connection"));
+        assertClosed(in);
+    }
+
     @Test
     void gzipWhenAccepted() throws IOException {
         Response r = exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, deflate\r\n\r\n");
