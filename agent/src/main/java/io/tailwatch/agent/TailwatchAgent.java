@@ -1,5 +1,7 @@
 package io.tailwatch.agent;
 
+import io.tailwatch.agent.support.AgentLog;
+
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -8,6 +10,7 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
 
 /**
@@ -16,22 +19,45 @@ import java.util.jar.JarFile;
  * <p>Before any other agent class is loaded, it defines the {@link BootstrapClassSet} (the classes
  * advice in JDK classes calls, and what they reach) in the bootstrap class loader, so that the JDK
  * classes can resolve them and the rest of the agent, loaded by the system class loader from the
- * same jar, finds those same classes through delegation. Everything here may only use the JDK and
- * the class-file reading helpers until then.
+ * same jar, finds those same classes through delegation. Everything here may only use the JDK, the
+ * class-file reading helpers and {@code AgentLog} (none of which the bootstrap set holds) until then.
  */
 public final class TailwatchAgent {
     private TailwatchAgent() {
     }
 
+    /** Whether an agent from this jar (or another copy of it) was started in this JVM already. */
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
     public static void premain(String agentArgs, Instrumentation instrumentation) {
-        start(agentArgs, instrumentation);
+        start(agentArgs, instrumentation, false, null);
     }
 
+    /**
+     * Loaded into a running JVM. When {@link AttachCommand} loaded it, the arguments begin with
+     * its {@code attach-id=ID,}; what the agent printed is then left for the command in the system
+     * property {@code tailwatch.attach.ID} once it has started (or failed to).
+     */
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
-        start(agentArgs, instrumentation);
+        String args = agentArgs;
+        String attachId = null;
+        if (args != null && args.startsWith(AttachCommand.ID_ARGUMENT)) {
+            int comma = args.indexOf(',');
+            attachId = args.substring(AttachCommand.ID_ARGUMENT.length(), comma < 0 ? args.length() : comma);
+            args = comma < 0 ? "" : args.substring(comma + 1);
+        }
+        start(args, instrumentation, true, attachId);
     }
 
-    private static void start(String agentArgs, Instrumentation instrumentation) {
+    private static void start(String agentArgs, Instrumentation instrumentation, boolean attached, String attachId) {
+        int mark = AgentLog.mark();
+        Runnable report = attachId == null ? () -> { }
+                : () -> System.setProperty(AttachCommand.REPORT_PROPERTY_PREFIX + attachId, String.join("\n", AgentLog.linesSince(mark)));
+        if (!STARTED.compareAndSet(false, true)) {
+            AgentLog.line("already active in this JVM; this " + (attached ? "attach" : "-javaagent") + " changed nothing");
+            report.run();
+            return;
+        }
         try {
             File jar = new File(TailwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             String version;
@@ -41,9 +67,10 @@ public final class TailwatchAgent {
                 bootstrapClasses = BootstrapClassSet.of(jarFile);
             }
             defineInBootstrapLoader(instrumentation, jar, bootstrapClasses);
-            AgentBootstrap.start(agentArgs, instrumentation, version == null ? "dev" : version, jar.getPath());
+            AgentBootstrap.start(agentArgs, instrumentation, version == null ? "dev" : version, jar.getPath(), attached, report);
         } catch (Throwable t) {
-            System.err.println("tailwatch: agent disabled, the application runs unmeasured: " + t);
+            AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
+            report.run();
         }
     }
 

@@ -157,7 +157,7 @@ public abstract class AbstractServerLoadIT {
         // The same service and load without the agent: what the connections cost the server itself.
         AgentHeap plainBefore;
         AgentHeap plainHeld;
-        try (ForkedService plain = ForkedService.startWithoutAgent(jdk(), serviceJvmOptions(), mainClass(),
+        try (ForkedService plain = ForkedService.withoutAgent(jdk(), serviceJvmOptions(), mainClass(),
                 serviceArgs().toArray(new String[0]))) {
             int plainPort = plain.servicePort();
             warmUp(plainPort);

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
 public final class ForkedService implements AutoCloseable {
     private static final Pattern METRICS = Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
     private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
+    private static final Pattern JVM_DYNAMIC_AGENT_WARNING = Pattern.compile(
+            "WARNING: (A Java agent has been loaded dynamically|If a serviceability tool is"
+                    + "|Dynamic loading of agents will be disallowed by default).*");
 
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
@@ -78,13 +81,12 @@ public final class ForkedService implements AutoCloseable {
         return start(jdk, jvmOptions, true, agentArgs, environment, mainClass, args);
     }
 
-    /** The same service without the agent: what a test compares the agent's costs against. */
-    public static ForkedService startWithoutAgent(Path jdk, List<String> jvmOptions, String mainClass, String... args)
-            throws IOException {
+    /** A service started without the agent, for tests that attach it later. */
+    public static ForkedService withoutAgent(Path jdk, List<String> jvmOptions, String mainClass, String... args) throws IOException {
         return start(jdk, jvmOptions, false, null, List.of(), mainClass, args);
     }
 
-    private static ForkedService start(Path jdk, List<String> jvmOptions, boolean agent, String agentArgs,
+    private static ForkedService start(Path jdk, List<String> jvmOptions, boolean withAgent, String agentArgs,
                                        List<String> environment, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(jdk.resolve("bin/java").toString());
@@ -92,7 +94,7 @@ public final class ForkedService implements AutoCloseable {
         command.add("--add-opens");
         command.add("java.base/java.lang=ALL-UNNAMED");
         command.addAll(jvmOptions);
-        if (agent) {
+        if (withAgent) {
             command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
         }
         command.add("-cp");
@@ -180,13 +182,53 @@ public final class ForkedService implements AutoCloseable {
         return lines;
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
+    /** What {@code java -jar tailwatch-agent.jar attach} printed (standard output and error) and its exit status. */
+    public static final class Attach {
+        public final int exit;
+        public final String output;
+
+        Attach(int exit, String output) {
+            this.exit = exit;
+            this.output = output;
+        }
     }
 
-    /** The service JVM's process id, for tools that attach to it ({@code jcmd}). */
+    /** Runs {@code java -jar tailwatch-agent.jar attach <pid> [agentArgs]} with {@code jdk}'s java. */
+    public static Attach attach(Path jdk, long pid, String agentArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(jdk.resolve("bin/java").toString(), "-jar", agentJar().toString(),
+                "attach", Long.toString(pid)));
+        if (!agentArgs.isEmpty()) {
+            command.add(agentArgs);
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("attach did not end within 60 s: " + output);
+        }
+        return new Attach(process.exitValue(), output);
+    }
+
+    /**
+     * Standard error lines that are neither the agent's nor the warning JDK 21 and later print when
+     * an agent is loaded at run time.
+     */
+    public List<String> stderrBesidesAgentAndAttachWarning() {
+        List<String> unexpected = new ArrayList<>();
+        for (String line : stderr()) {
+            if (!line.startsWith("tailwatch: ") && !JVM_DYNAMIC_AGENT_WARNING.matcher(line).matches()) {
+                unexpected.add(line);
+            }
+        }
+        return unexpected;
+    }
+
     public long pid() {
         return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public static void sleep(long millis) {

@@ -56,6 +56,11 @@ public final class MetricsScrape {
         }
     }
 
+    /** No samples: the baseline of an agent that has just started. */
+    public static MetricsScrape empty() {
+        return new MetricsScrape("");
+    }
+
     public static MetricsScrape of(int port) throws IOException, InterruptedException {
         HttpResponse<String> response = CLIENT.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),

@@ -16,9 +16,10 @@ public final class AgentConfig {
     private final boolean jfr;
     private final Duration hiccupInterval;
     private final Duration slowRequest;
+    private final EndpointAccess endpointAccess;
 
     AgentConfig(String host, int port, Duration window, double[] bucketsSeconds, int maxSeries, boolean jfr,
-                Duration hiccupInterval, Duration slowRequest) {
+                Duration hiccupInterval, Duration slowRequest, EndpointAccess endpointAccess) {
         this.host = host;
         this.port = port;
         this.window = window;
@@ -27,6 +28,7 @@ public final class AgentConfig {
         this.jfr = jfr;
         this.hiccupInterval = hiccupInterval;
         this.slowRequest = slowRequest;
+        this.endpointAccess = endpointAccess;
     }
 
     /** The configuration with every key at its default. */
@@ -34,6 +36,10 @@ public final class AgentConfig {
         return ConfigLoader.load(null, new java.util.Properties(), java.util.Map.of(), line -> { });
     }
 
+    /**
+     * The address the metrics endpoint binds to, or null when the {@code host} setting was unusable:
+     * the endpoint then stays off rather than listen more widely than asked.
+     */
     public String host() {
         return host;
     }
@@ -79,10 +85,15 @@ public final class AgentConfig {
         return slowRequest;
     }
 
+    /** Authentication and TLS of the metrics endpoint. */
+    public EndpointAccess endpointAccess() {
+        return endpointAccess;
+    }
+
     @Override
     public String toString() {
         return "AgentConfig{host=" + host + ", port=" + port + ", window=" + window
                 + ", buckets=" + Arrays.toString(bucketsSeconds) + ", maxSeries=" + maxSeries + ", jfr=" + jfr
-                + ", hiccupInterval=" + hiccupInterval + ", slowRequest=" + slowRequest + '}';
+                + ", hiccupInterval=" + hiccupInterval + ", slowRequest=" + slowRequest + ", " + endpointAccess + '}';
     }
 }

@@ -28,16 +28,45 @@ public enum ConfigKey {
     HICCUP_INTERVAL("hiccup.interval", "1ms",
             "Interval of the hiccup meter (`1ms` to `1s`), which is also the shortest stall counted against requests; `off` stops the meter and the request pause correlation."),
     SLOW_REQUEST("slow.request", "500ms",
-            "Requests taking at least this long (`10ms` to `1h`) are emitted as the JFR event `tailwatch.SlowRequest`; `off` emits none.");
+            "Requests taking at least this long (`10ms` to `1h`) are emitted as the JFR event `tailwatch.SlowRequest`; `off` emits none."),
+    AUTH_USER("auth.user", "",
+            "User name the metrics endpoint requires by HTTP basic authentication, with `auth.password` or `auth.password.file`."),
+    AUTH_PASSWORD("auth.password", "",
+            "Password of `auth.user`. Visible to `ps` in agent arguments and system properties: prefer `auth.password.file` or the environment.", true),
+    AUTH_PASSWORD_FILE("auth.password.file", "",
+            "File holding the password of `auth.user` (UTF-8, surrounding white space ignored)."),
+    AUTH_TOKEN("auth.token", "",
+            "Bearer token the metrics endpoint accepts (`Authorization: Bearer TOKEN`), printable ASCII without spaces; with basic authentication as well, either is accepted.", true),
+    AUTH_TOKEN_FILE("auth.token.file", "",
+            "File holding the bearer token (surrounding white space ignored)."),
+    TLS_KEYSTORE("tls.keystore", "",
+            "PKCS12 or JKS keystore with the key and certificate of the metrics endpoint, which then speaks HTTPS only. If it cannot be used, the endpoint stays off (one line on standard error); it never falls back to plain HTTP."),
+    TLS_KEYSTORE_PASSWORD("tls.keystore.password", "",
+            "Password of the keystore and of its key. Prefer `tls.keystore.password.file` or the environment.", true),
+    TLS_KEYSTORE_PASSWORD_FILE("tls.keystore.password.file", "",
+            "File holding the keystore password (UTF-8, surrounding white space ignored)."),
+    TLS_PROTOCOLS("tls.protocols", "TLSv1.3,TLSv1.2",
+            "TLS versions the endpoint accepts: `TLSv1.3`, `TLSv1.2` or both.");
 
     private final String key;
     private final String defaultValue;
     private final String description;
+    private final boolean secret;
 
     ConfigKey(String key, String defaultValue, String description) {
+        this(key, defaultValue, description, false);
+    }
+
+    ConfigKey(String key, String defaultValue, String description, boolean secret) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.description = description;
+        this.secret = secret;
+    }
+
+    /** Whether the value is a credential: it never appears in a warning, a log line or {@code toString}. */
+    public boolean secret() {
+        return secret;
     }
 
     /** The key as written in agent arguments and properties files. */

@@ -4,6 +4,7 @@ import io.prometheus.client.Collector;
 import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.ConnectionRecorder;
 import io.tailwatch.agent.recording.HttpServerRecorder;
+import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.RequestSeries;
 import io.tailwatch.agent.recording.SlidingWindow;
@@ -49,9 +50,11 @@ final class AgentCollector extends Collector {
     @Override
     public List<MetricFamilySamples> collect() {
         SampleWriter out = new SampleWriter();
-        out.family("tailwatch_agent_info", Type.GAUGE, "The tailwatch agent: version and the JVM it runs in.")
-                .sample("tailwatch_agent_info", List.of("version", "jvm_version"),
-                        List.of(version, System.getProperty("java.runtime.version", "unknown")), 1);
+        out.family("tailwatch_agent_info", Type.GAUGE,
+                        "The tailwatch agent: version, the JVM it runs in, and whether it was attached to the running JVM.")
+                .sample("tailwatch_agent_info", List.of("version", "jvm_version", "attached"),
+                        List.of(version, System.getProperty("java.runtime.version", "unknown"),
+                                Boolean.toString(recording.instrumentations().isAttached())), 1);
         recording.read(r -> {
             // Connections first: their exact sums (requests per connection) are read without the
             // harvest, so a connection closed between reading the request series and reading it
@@ -67,6 +70,12 @@ final class AgentCollector extends Collector {
                 "1 for each installed instrumentation that has changed a class of its library, 0 while it has found none.");
         for (Map.Entry<String, Boolean> e : recording.instrumentations().read().entrySet()) {
             applied.sample("tailwatch_agent_instrumentation_applied", List.of("name"), List.of(e.getKey()), e.getValue() ? 1 : 0);
+        }
+        SampleWriter.Family modes = out.family("tailwatch_agent_instrumentation_mode", Type.GAUGE,
+                "1 for how each installed instrumentation measures: full, handler_start (attached after its library loaded:"
+                        + " the request clock starts at the handler, without queue time) or unmeasured.");
+        for (Map.Entry<String, InstrumentationStatus.Mode> e : recording.instrumentations().modes().entrySet()) {
+            modes.sample("tailwatch_agent_instrumentation_mode", List.of("name", "mode"), List.of(e.getKey(), e.getValue().label), 1);
         }
         SampleWriter.Family errors = out.family("tailwatch_agent_errors", Type.COUNTER,
                 "Internal errors of the agent, by component; each one left the application running.");

@@ -14,6 +14,28 @@ public interface InstrumentationModule {
     Transformations extend(Transformations agent);
 
     /**
+     * The transformations to use instead of {@link #extend}'s when some class this module names was
+     * already loaded when the agent started (attached to a running JVM): the JVM lets a loaded
+     * class's method bodies change, but not its fields, methods or interfaces. They then apply to
+     * every class of the module, loaded before or after, so that all its advice agrees on where the
+     * request's state is kept. Null, the default, when the module cannot measure without adding
+     * members: it then stays off in this JVM, said once. A module that adds no members returns
+     * {@code extend(agent)}.
+     */
+    default Transformations extendLoaded(Transformations agent) {
+        return null;
+    }
+
+    /**
+     * What {@link #extendLoaded}'s transformations measure less than {@link #extend}'s, said once
+     * when they are used: a phrase such as "its request clock starts when a worker runs the
+     * handler". Null when they measure the same.
+     */
+    default String loadedLimits() {
+        return null;
+    }
+
+    /**
      * Binary names of every class that {@link #extend}'s matchers can match. Only those classes
      * (and those {@link #mayMatchOther} lets through) reach this module's transformer: every other
      * class the JVM loads costs a set lookup rather than Byte Buddy describing it and running the

@@ -64,8 +64,10 @@ public final class Instrumentations {
         gate.prepareModule(null, TcpAcceptInstrumentation.NAME);
         // Retransformable, so that classes loaded before it (when attached to a running JVM) are
         // transformed through it too.
+        Class<?>[] loaded = instrumentation.getAllLoadedClasses();
+        gate.libraryLoadedBefore(loaded);
         instrumentation.addTransformer(gate, true);
-        gate.retransformLoaded(instrumentation);
+        gate.retransformLoaded(instrumentation, instrumentation.getAllLoadedClasses());
         return installed;
     }
 }

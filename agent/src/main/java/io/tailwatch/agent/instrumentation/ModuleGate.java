@@ -1,5 +1,6 @@
 package io.tailwatch.agent.instrumentation;
 
+import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -176,13 +177,48 @@ final class ModuleGate implements ClassFileTransformer {
     }
 
     /**
-     * Transforms the classes that some module names and that were loaded before the gate was
-     * registered: with {@code premain}, rarely any; when attached to a running JVM, the servers'.
-     * A transformation that adds fields or interfaces to a loaded class is refused by the JVM; such a
-     * class runs unmeasured, reported once.
+     * Switches each module some of whose classes the JVM has already loaded (the agent attached to
+     * a running JVM) to the transformations it has for that case, and says once per module what
+     * it measures then. Called before the gate is registered.
      */
-    void retransformLoaded(Instrumentation instrumentation) {
-        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+    void libraryLoadedBefore(Class<?>[] loaded) {
+        Set<ModuleTransformer> found = new HashSet<>();
+        for (Class<?> type : loaded) {
+            String internalName = type.getName().replace('.', '/');
+            if (!names.contains(internalName)) {
+                continue;
+            }
+            for (int i = 0; i < modules.size(); i++) {
+                Set<String> moduleNames = namesByModule.get(i);
+                if (moduleNames != null && moduleNames.contains(internalName) && modules.get(i).sees(type.getClassLoader())) {
+                    found.add(modules.get(i));
+                }
+            }
+        }
+        for (ModuleTransformer module : modules) {
+            if (!found.contains(module)) {
+                continue;
+            }
+            InstrumentationStatus.Mode mode = module.libraryLoadedBefore();
+            String name = module.module().name();
+            if (mode == InstrumentationStatus.Mode.UNMEASURED) {
+                AgentLog.line(name + ": its classes were loaded before the agent started and cannot be changed now, so its "
+                        + "requests are not measured; start the JVM with -javaagent to measure them");
+            } else if (mode == InstrumentationStatus.Mode.HANDLER_START) {
+                AgentLog.line(name + ": its classes were loaded before the agent started, so " + module.module().loadedLimits()
+                        + "; start the JVM with -javaagent for the whole measure");
+            }
+        }
+    }
+
+    /**
+     * Transforms the classes that some module names and that were loaded before the gate was
+     * registered: with {@code premain}, rarely any; when attached to a running JVM, the servers'
+     * (through the transformations {@link #libraryLoadedBefore} chose). A class the JVM still
+     * refuses runs unmeasured, reported once.
+     */
+    void retransformLoaded(Instrumentation instrumentation, Class<?>[] loaded) {
+        for (Class<?> type : loaded) {
             String name = type.getName();
             if (name.startsWith("[") || !accepts(name.replace('.', '/'), type.getClassLoader())
                     || !instrumentation.isModifiableClass(type)) {

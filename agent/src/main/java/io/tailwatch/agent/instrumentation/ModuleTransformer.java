@@ -1,5 +1,6 @@
 package io.tailwatch.agent.instrumentation;
 
+import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.InstrumentationStatus;
 import io.tailwatch.agent.support.AgentLog;
 import net.bytebuddy.ByteBuddy;
@@ -28,6 +29,8 @@ final class ModuleTransformer {
     private final InstrumentationModule module;
     /** Built when first needed: most modules never are, and building them costs the start. */
     private volatile Transformations transformations;
+    /** Whether the module transforms nothing in this JVM (see {@link #libraryLoadedBefore}). */
+    private volatile boolean off;
     private final InstrumentationStatus status;
     private final Instrumentation instrumentation;
     /** The module of the hooks, which a transformed class in a named module (the JDK's) must read. */
@@ -54,6 +57,32 @@ final class ModuleTransformer {
     }
 
     /**
+     * Some class the module names was loaded before the agent (attached to a running JVM): from
+     * now on the module applies its {@link InstrumentationModule#extendLoaded} transformations, to
+     * every class, or none at all. Called before the gate is registered.
+     *
+     * @return how the module measures from now on
+     */
+    InstrumentationStatus.Mode libraryLoadedBefore() {
+        Transformations loaded = null;
+        try {
+            loaded = module.extendLoaded(new Transformations());
+        } catch (RuntimeException | LinkageError e) {
+            AgentErrors.record(module.name(), e);
+        }
+        InstrumentationStatus.Mode mode;
+        if (loaded == null) {
+            off = true;
+            mode = InstrumentationStatus.Mode.UNMEASURED;
+        } else {
+            transformations = loaded;
+            mode = module.loadedLimits() == null ? InstrumentationStatus.Mode.FULL : InstrumentationStatus.Mode.HANDLER_START;
+        }
+        status.mode(module.name(), mode);
+        return mode;
+    }
+
+    /**
      * The transformation alone, without its effects on the JVM ({@link #applied}); so that it can
      * be done before the class loads.
      *
@@ -62,6 +91,9 @@ final class ModuleTransformer {
      */
     byte[] apply(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain, Module javaModule,
                  byte[] classFile) {
+        if (off) {
+            return null;
+        }
         String name = internalName.replace('/', '.');
         ClassFileLocator locator = locator(name, classFile, loader);
         TypePool pool = TypePools.forClass(loader, name, locator);

@@ -53,9 +53,13 @@ class MetricsEndpointTest {
     }
 
     private Socket connect() throws IOException {
+        return connect(endpoint.port());
+    }
+
+    private Socket connect(int port) throws IOException {
         Socket s = new Socket();
         sockets.add(s);
-        s.connect(new InetSocketAddress("127.0.0.1", endpoint.port()), 5000);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setSoTimeout(10_000); // only so that a broken server fails the test instead of hanging it
         return s;
     }
@@ -129,6 +133,16 @@ class MetricsEndpointTest {
         assertEquals(-1, in.read(), "connection should be closed");
     }
 
+    /** Closed by the server: end of stream, or a reset if it closed with our bytes unread. */
+    private static void assertClosedOrReset(Socket s) throws IOException {
+        try {
+            byte[] rest = s.getInputStream().readAllBytes();
+            assertEquals(0, rest.length, () -> "unexpected bytes: " + new String(rest, StandardCharsets.ISO_8859_1));
+        } catch (java.net.SocketException e) {
+            // Connection reset: closed as well.
+        }
+    }
+
     private Response exchange(String request) throws IOException {
         Socket s = connect();
         send(s, request);
@@ -196,7 +210,7 @@ class MetricsEndpointTest {
     }
 
     @Test
-    void requestLineOverEightKibIsRefusedAndTheConnectionClosed() throws IOException {
+    void requestLineOverEightKibIs414AndTheConnectionClosed() throws IOException {
         Socket s = connect();
         StringBuilder line = new StringBuilder("GET /");
         while (line.length() < MetricsEndpoint.MAX_LINE + 1) {
@@ -207,7 +221,7 @@ class MetricsEndpointTest {
         send(s, line.toString());
         InputStream in = s.getInputStream();
         Response r = head(in);
-        assertEquals(431, r.status);
+        assertEquals(414, r.status);
         assertEquals("close", r.header("Connection"));
         in.readNBytes(r.contentLength()); // whatever body there is
         assertClosed(in);
@@ -310,6 +324,22 @@ class MetricsEndpointTest {
         assertClosed(in);
     }
 
+    /** RFC 9112 9.3: an HTTP/1.0 client keeps the connection only when the response says keep-alive (ab -k waits otherwise). */
+    @Test
+    void http10KeepAliveIsConfirmedAndKept() throws IOException {
+        Socket s = connect();
+        InputStream in = s.getInputStream();
+        send(s, "GET /metrics HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+        Response first = response(in);
+        assertEquals(200, first.status);
+        assertEquals("keep-alive", first.header("Connection"));
+        send(s, "GET /metrics HTTP/1.0\r\n\r\n");
+        Response second = response(in);
+        assertEquals(200, second.status);
+        assertEquals("close", second.header("Connection"));
+        assertClosed(in);
+    }
+
     @Test
     void gzipWhenAccepted() throws IOException {
         Response r = exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, deflate\r\n\r\n");
@@ -363,22 +393,60 @@ class MetricsEndpointTest {
         assertEquals(200, r.status);
     }
 
+    /** When every connection is being answered, there is none to replace: a new one gets 503. */
     @Test
-    void connectionsBeyondTheCapGet503() throws IOException {
-        List<Socket> open = new ArrayList<>();
+    void connectionsBeyondTheCapGet503WhenAllAreBeingAnswered() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch answering = new java.util.concurrent.CountDownLatch(MetricsEndpoint.MAX_CONNECTIONS);
+        MetricsEndpoint blocking = MetricsEndpoint.start("127.0.0.1", 0, (accept, out) -> {
+            answering.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write(BODY.getBytes(StandardCharsets.UTF_8));
+            return CONTENT_TYPE;
+        });
+        try {
+            List<Socket> open = new ArrayList<>();
+            for (int i = 0; i < MetricsEndpoint.MAX_CONNECTIONS; i++) {
+                Socket s = connect(blocking.port());
+                send(s, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+                open.add(s);
+            }
+            assertTrue(answering.await(10, java.util.concurrent.TimeUnit.SECONDS), "all connections being answered");
+            Socket extra = connect(blocking.port());
+            Response r = head(extra.getInputStream());
+            assertEquals(503, r.status);
+            assertEquals("close", r.header("Connection"));
+            release.countDown();
+            for (Socket s : open) {
+                assertEquals(200, response(s.getInputStream()).status);
+            }
+        } finally {
+            release.countDown();
+            blocking.close();
+        }
+    }
+
+    /**
+     * Connections that hold their slot without finishing a request (idle keep-alives, slowloris) do
+     * not lock a scraper out: a new connection replaces the one that has waited longest.
+     */
+    @Test
+    void heldOpenConnectionsAreReplacedByANewOne() throws IOException {
+        List<Socket> held = new ArrayList<>();
         for (int i = 0; i < MetricsEndpoint.MAX_CONNECTIONS; i++) {
             Socket s = connect();
-            open.add(s);
+            send(s, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+            held.add(s);
         }
-        // Each of those is being served (a request on each proves it), so all permits are held.
-        for (Socket s : open) {
-            send(s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertEquals(200, response(s.getInputStream()).status);
-        }
-        Socket extra = connect();
-        Response r = head(extra.getInputStream());
-        assertEquals(503, r.status);
-        assertEquals("close", r.header("Connection"));
+        Response r = exchange("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(200, r.status);
+        assertEquals(BODY, r.text());
+        // The first one held was the one replaced.
+        assertClosedOrReset(held.get(0));
     }
 
     @Test

@@ -60,6 +60,47 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
                 "com.sun.net.httpserver.Filter$Chain");
     }
 
+    /**
+     * Without added members: the request's state is kept by the worker thread that runs it, and the
+     * clock starts when that worker starts (JdkHttpWorkerRequest). The connections' figures need a
+     * field in the connection and are left out.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named(PKG + "ServerImpl"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStarted.class).on(named("start").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(JdkHttpServerAdvice.ServerStopped.class).on(named("stop").and(takesArguments(int.class)))))
+                .type(named(PKG + "ServerImpl$Exchange"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.TaskRun.class).on(named("run").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.Rejected.class)
+                                .on(named("reject").and(takesArguments(int.class, String.class, String.class)))))
+                .type(named(PKG + "ExchangeImpl"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.ExchangeCreated.class).on(isConstructor()))
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.ResponseHeadersSent.class)
+                                .on(named("sendResponseHeaders").and(takesArguments(int.class, long.class)))))
+                .type(namedOneOf(PKG + "FixedLengthOutputStream", PKG + "ChunkedOutputStream", PKG + "UndefLengthOutputStream"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.BodyByteWritten.class).on(named("write").and(takesArguments(int.class))))
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.BodyBytesWritten.class)
+                                .on(named("write").and(takesArguments(byte[].class, int.class, int.class)))))
+                .type(namedOneOf(PKG + "Event$WriteFinished", PKG + "WriteFinishedEvent"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.WriteFinished.class).on(isConstructor().and(takesArguments(1)))))
+                .type(named("com.sun.net.httpserver.Filter$Chain"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JdkHttpServerAttachedAdvice.FilterChainThrew.class).on(named("doFilter").and(takesArguments(1)))));
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its request clock starts when a worker thread runs the handler (time queued for a worker and the "
+                + "connections' figures are not measured)";
+    }
+
     @Override
     public Transformations extend(Transformations agent) {
         return agent

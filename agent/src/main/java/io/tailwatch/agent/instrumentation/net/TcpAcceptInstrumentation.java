@@ -42,6 +42,12 @@ public final class TcpAcceptInstrumentation implements InstrumentationModule {
                 "java.net.ServerSocket");
     }
 
+    /** Its advice adds no members, so it applies to classes loaded before the agent as well. */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return extend(agent);
+    }
+
     @Override
     public Transformations extend(Transformations agent) {
         return agent

@@ -52,6 +52,12 @@ public final class SpringMvcInstrumentation implements InstrumentationModule {
                 "org.springframework.web.servlet.function.support.RouterFunctionMapping");
     }
 
+    /** Its advice adds no members, so it applies to classes loaded before the agent as well. */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return extend(agent);
+    }
+
     @Override
     public Transformations extend(Transformations agent) {
         ElementMatcher.Junction<MethodDescription> handleMatch = named("handleMatch").and(takesArguments(3))

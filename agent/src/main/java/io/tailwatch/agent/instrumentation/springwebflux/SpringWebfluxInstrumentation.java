@@ -62,6 +62,12 @@ public final class SpringWebfluxInstrumentation implements InstrumentationModule
                 && webFlux.sees(loader);
     }
 
+    /** Its advice adds no members, so it applies to classes loaded before the agent as well. */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return extend(agent);
+    }
+
     @Override
     public Transformations extend(Transformations agent) {
         return agent

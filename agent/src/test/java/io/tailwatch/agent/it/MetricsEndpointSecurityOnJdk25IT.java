@@ -1,0 +1,13 @@
+package io.tailwatch.agent.it;
+
+import io.tailwatch.testsupport.ForkedService;
+
+import java.nio.file.Path;
+
+/** The endpoint's authentication, TLS and limits, on JDK 25. */
+class MetricsEndpointSecurityOnJdk25IT extends AbstractMetricsEndpointSecurityIT {
+    @Override
+    protected Path jdk() {
+        return ForkedService.jdk("tailwatch.test.jdk25");
+    }
+}
