@@ -89,6 +89,17 @@ public final class MetricsScrape {
         return sum(name, labels -> true);
     }
 
+    /** Every sample of {@code name}, by its labels: for a message that shows where requests went. */
+    public Map<Map<String, String>, Double> samples(String name) {
+        Map<Map<String, String>, Double> found = new HashMap<>();
+        for (Map.Entry<String, Double> e : samples.entrySet()) {
+            if (nameByKey.get(e.getKey()).equals(name)) {
+                found.put(labelsByKey.get(e.getKey()), e.getValue());
+            }
+        }
+        return found;
+    }
+
     /** The value of the sample with exactly these labels, or NaN if absent. */
     public double value(String name, Map<String, String> labels) {
         return samples.getOrDefault(name + new TreeMap<>(labels), Double.NaN);
