@@ -16,6 +16,7 @@ import io.tailwatch.agent.support.ApplicationStart;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Starts the agent once {@link TailwatchAgent} has put the recorders in the bootstrap loader: configuration,
@@ -36,7 +37,7 @@ public final class AgentBootstrap {
             ThreadAllocation.supported();
             List<String> instrumented = Instrumentations.install(instrumentation, new File(agentJar), recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
-            String jvm = JvmMonitoring.start(config, recording, instrumentation, agentJar);
+            Supplier<String> jvm = JvmMonitoring.start(config, recording, instrumentation, agentJar);
             // The endpoint is not needed before main: it starts beside the application instead of
             // delaying it, and prints the start line once it listens. The exporter behind it (the
             // Prometheus client and the collectors) is made once the application has started, or
@@ -48,7 +49,7 @@ public final class AgentBootstrap {
     }
 
     private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented,
-                                      String jvm) {
+                                      Supplier<String> jvm) {
         try {
             MetricsExporter.Deferred exporter = new MetricsExporter.Deferred(recording, version);
             String where;
@@ -62,7 +63,7 @@ public final class AgentBootstrap {
                         + AgentLog.describe(e) + "); set another port with port=... or TAILWATCH_PORT";
             }
             AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
-                    + "; instrumenting " + String.join(", ", instrumented) + "; JVM: " + jvm);
+                    + "; instrumenting " + String.join(", ", instrumented) + "; JVM: " + jvm.get());
             if (serving) {
                 ApplicationStart.await(recording.http());
                 exporter.exporter();
