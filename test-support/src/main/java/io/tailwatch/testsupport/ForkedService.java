@@ -75,6 +75,15 @@ public final class ForkedService implements AutoCloseable {
      */
     public static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> environment,
                                       String mainClass, String... args) throws IOException {
+        return start(jdk, jvmOptions, agentArgs, List.of(), environment, mainClass, args);
+    }
+
+    /**
+     * As {@link #start(Path, List, String, List, String, String...)}, with {@code afterAgent}
+     * options after the agent's {@code -javaagent}: a second agent there starts after it.
+     */
+    public static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> afterAgent,
+                                      List<String> environment, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(jdk.resolve("bin/java").toString());
         command.add("-Xmx256m");
@@ -82,6 +91,7 @@ public final class ForkedService implements AutoCloseable {
         command.add("java.base/java.lang=ALL-UNNAMED");
         command.addAll(jvmOptions);
         command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+        command.addAll(afterAgent);
         command.add("-cp");
         command.add(serviceClassPath());
         command.add(mainClass);

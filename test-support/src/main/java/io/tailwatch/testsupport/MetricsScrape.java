@@ -33,17 +33,7 @@ public final class MetricsScrape {
             Map<String, String> labels = new TreeMap<>();
             if (brace >= 0 && brace < space) {
                 name = line.substring(0, brace);
-                String body = line.substring(brace + 1, line.lastIndexOf('}'));
-                for (String pair : body.split("\",")) {
-                    if (pair.isBlank()) {
-                        continue;
-                    }
-                    int eq = pair.indexOf('=');
-                    String value = pair.substring(eq + 1).trim();
-                    value = value.startsWith("\"") ? value.substring(1) : value;
-                    value = value.endsWith("\"") ? value.substring(0, value.length() - 1) : value;
-                    labels.put(pair.substring(0, eq).trim(), value);
-                }
+                parseLabels(line.substring(brace + 1, line.lastIndexOf('}')), labels);
             } else {
                 name = line.substring(0, space);
             }
@@ -51,6 +41,35 @@ public final class MetricsScrape {
             samples.put(key, Double.parseDouble(line.substring(space + 1)));
             labelsByKey.put(key, labels);
             nameByKey.put(key, name);
+        }
+    }
+
+    /**
+     * {@code a="1",b="x\"y",} into {@code labels}; values may hold escaped quotes, backslashes and
+     * commas (OpenTelemetry's {@code target_info} carries the command line).
+     */
+    private static void parseLabels(String body, Map<String, String> labels) {
+        int i = 0;
+        while (i < body.length()) {
+            int eq = body.indexOf('=', i);
+            if (eq < 0) {
+                break;
+            }
+            String name = body.substring(i, eq).replace(",", "").trim();
+            int j = body.indexOf('"', eq) + 1;
+            StringBuilder value = new StringBuilder();
+            while (j < body.length() && body.charAt(j) != '"') {
+                char c = body.charAt(j);
+                if (c == '\\' && j + 1 < body.length()) {
+                    char next = body.charAt(++j);
+                    value.append(next == 'n' ? '\n' : next);
+                } else {
+                    value.append(c);
+                }
+                j++;
+            }
+            labels.put(name, value.toString());
+            i = j + 1;
         }
     }
 
