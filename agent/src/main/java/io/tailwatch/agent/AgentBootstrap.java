@@ -42,7 +42,7 @@ public final class AgentBootstrap {
             // delaying it, and prints the start line once it listens. The exporter behind it (the
             // Prometheus client and the collectors) is made once the application has started, or
             // at the first scrape, rather than take CPU from the application's start.
-            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm)).start();
+            AgentThread.create("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm)).start();
         } catch (Throwable t) {
             AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
         }
@@ -74,7 +74,7 @@ public final class AgentBootstrap {
     }
 
     private static void startHarvester(Recording recording, long periodMillis) {
-        new AgentThread("harvester", () -> {
+        AgentThread.create("harvester", () -> {
             while (true) {
                 try {
                     Thread.sleep(Math.max(1000, periodMillis));

@@ -61,7 +61,7 @@ public final class MetricsEndpoint implements Closeable {
             throw e;
         }
         MetricsEndpoint endpoint = new MetricsEndpoint(socket, exposition);
-        new AgentThread("metrics-endpoint", endpoint::acceptLoop).start();
+        AgentThread.create("metrics-endpoint", endpoint::acceptLoop).start();
         return endpoint;
     }
 
@@ -85,7 +85,7 @@ public final class MetricsEndpoint implements Closeable {
                 continue;
             }
             try {
-                new AgentThread("metrics-connection", () -> {
+                AgentThread.create("metrics-connection", () -> {
                     try {
                         serve(socket);
                     } finally {

@@ -45,7 +45,7 @@ public final class JvmMonitoring {
         } else {
             try {
                 SafepointClock safepoints = SafepointClock.open(instrumentation, agentJar);
-                new AgentThread("hiccups", new HiccupMeter(interval.toNanos(), recording.jvm(), recording.stalls(),
+                AgentThread.create("hiccups", new HiccupMeter(interval.toNanos(), recording.jvm(), recording.stalls(),
                         recording.http().pauses(), safepoints)).start();
                 watching.add("hiccups every " + describe(interval)
                         + (safepoints == null ? " (no safepoint counter: every hiccup counts as a pause)" : ""));
@@ -55,7 +55,7 @@ public final class JvmMonitoring {
         }
         boolean jfr = config.jfr() && ModuleLayer.boot().findModule("jdk.jfr").isPresent();
         try {
-            new AgentThread("jvm-events", () -> watchEvents(jfr, config, recording)).start();
+            AgentThread.create("jvm-events", () -> watchEvents(jfr, config, recording)).start();
         } catch (Throwable t) {
             AgentLog.line("GC and JFR metrics OFF, the application runs on: " + AgentLog.describe(t));
         }
