@@ -124,7 +124,7 @@ public abstract class AbstractServerFaultsIT {
         String id = "hang-" + IDS.incrementAndGet();
         try (Socket impatient = new Socket("127.0.0.1", port)) {
             impatient.setSoTimeout(500);
-            send(impatient, "GET /hang?ms=3000&id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            send(impatient, "GET /hang?ms=5000&id=" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             try {
                 int read = impatient.getInputStream().read();
                 fail("the hanging handler answered within 500 ms: " + read);
