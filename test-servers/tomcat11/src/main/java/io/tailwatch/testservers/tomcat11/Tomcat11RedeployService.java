@@ -70,6 +70,8 @@ public final class Tomcat11RedeployService {
         int port = Integer.parseInt(args[0]);
         int workers = Integer.parseInt(args[1]);
         docBase = webapp(Path.of(System.getProperty("webapp.lib")));
+        // The application's copy holds some 10 MB of jars: gone with the service.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(docBase)));
 
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("tomcat11-redeploy").toString());
@@ -107,6 +109,14 @@ public final class Tomcat11RedeployService {
             }
         }
         return dir;
+    }
+
+    private static void delete(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // Left in the temporary directory.
+        }
     }
 
     private static synchronized String deploy() {
