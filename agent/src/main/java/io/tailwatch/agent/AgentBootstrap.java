@@ -17,6 +17,7 @@ import io.tailwatch.agent.support.ApplicationStart;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Starts the agent once {@link TailwatchAgent} has put the recorders in the bootstrap loader: configuration,
@@ -46,12 +47,12 @@ public final class AgentBootstrap {
             ThreadAllocation.supported();
             List<String> instrumented = Instrumentations.install(instrumentation, new File(agentJar), recording.instrumentations());
             startHarvester(recording, config.window().toMillis() / 6);
-            String jvm = JvmMonitoring.start(config, recording, instrumentation, agentJar);
+            Supplier<String> jvm = JvmMonitoring.start(config, recording, instrumentation, agentJar);
             // The endpoint is not needed before main: it starts beside the application instead of
             // delaying it, and prints the start line once it listens. The exporter behind it (the
             // Prometheus client and the collectors) is made once the application has started, or
             // at the first scrape, rather than take CPU from the application's start.
-            new AgentThread("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm, started)).start();
+            AgentThread.create("endpoint-start", () -> startEndpoint(config, recording, version, instrumented, jvm, started)).start();
         } catch (Throwable t) {
             AgentLog.line("agent disabled, the application runs unmeasured: " + AgentLog.describe(t));
             started.run();
@@ -59,7 +60,7 @@ public final class AgentBootstrap {
     }
 
     private static void startEndpoint(AgentConfig config, Recording recording, String version, List<String> instrumented,
-                                      String jvm, Runnable started) {
+                                      Supplier<String> jvm, Runnable started) {
         try {
             MetricsExporter.Deferred exporter = new MetricsExporter.Deferred(recording, version);
             boolean tls = config.endpointAccess().tls();
@@ -89,7 +90,7 @@ public final class AgentBootstrap {
                 }
             }
             AgentLog.line("tailwatch " + version + " active on Java " + System.getProperty("java.runtime.version") + "; " + where
-                    + "; instrumenting " + String.join(", ", instrumented) + "; JVM: " + jvm);
+                    + "; instrumenting " + String.join(", ", instrumented) + "; JVM: " + jvm.get());
             started.run();
             if (serving) {
                 if (!tls) {
@@ -113,7 +114,7 @@ public final class AgentBootstrap {
     }
 
     private static void startHarvester(Recording recording, long periodMillis) {
-        new AgentThread("harvester", () -> {
+        AgentThread.create("harvester", () -> {
             while (true) {
                 try {
                     Thread.sleep(Math.max(1000, periodMillis));

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,11 +90,78 @@ public final class JdkHttpService {
             respond(exchange, 200, body);
         });
 
+        addFaultPaths(server);
+
         ExecutorService pool = workers > 0 ? Executors.newFixedThreadPool(workers) : null;
         server.setExecutor(pool);
         server.start();
         System.out.println("LISTENING " + server.getAddress().getPort());
         System.out.flush();
+    }
+
+    /**
+     * The paths of AbstractServerFaultsIT: {@code /hang?ms=N&id=X} answers 200 after N ms and then
+     * prints {@code HANG_DONE X}, whether its client still listens or not; {@code /close-mid-response}
+     * declares 1000 bytes, writes 100 and closes the stream, whose {@code IOException}
+     * ("insufficient bytes") the handler lets through, so that the server closes the connection;
+     * {@code /big?bytes=N} sends N bytes, and prints {@code BIG_DONE <bytes written or the exception>}.
+     */
+    private static void addFaultPaths(HttpServer server) {
+        server.createContext("/hang", exchange -> {
+            Map<String, String> query = query(exchange);
+            sleep(Long.parseLong(query.getOrDefault("ms", "1000")));
+            try {
+                respond(exchange, 200, HELLO);
+            } finally {
+                System.out.println("HANG_DONE " + query.get("id"));
+            }
+        });
+        server.createContext("/close-mid-response", exchange -> {
+            exchange.sendResponseHeaders(200, 1000);
+            OutputStream out = exchange.getResponseBody();
+            out.write(new byte[100]);
+            out.flush();
+            out.close();
+        });
+        server.createContext("/big", exchange -> {
+            long bytes = Long.parseLong(query(exchange).getOrDefault("bytes", "1048576"));
+            exchange.sendResponseHeaders(200, bytes);
+            byte[] chunk = new byte[64 * 1024];
+            long written = 0;
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (written < bytes) {
+                    int n = (int) Math.min(chunk.length, bytes - written);
+                    out.write(chunk, 0, n);
+                    written += n;
+                }
+            } catch (IOException e) {
+                System.out.println("BIG_DONE " + e);
+                throw e;
+            }
+            System.out.println("BIG_DONE " + written);
+        });
+    }
+
+    private static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> values = new HashMap<>();
+        String query = exchange.getRequestURI().getQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    values.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static HttpServer createServer(InetSocketAddress address) throws Exception {

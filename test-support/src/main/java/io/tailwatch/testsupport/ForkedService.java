@@ -78,16 +78,26 @@ public final class ForkedService implements AutoCloseable {
      */
     public static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> environment,
                                       String mainClass, String... args) throws IOException {
-        return start(jdk, jvmOptions, true, agentArgs, environment, mainClass, args);
+        return start(jdk, jvmOptions, true, agentArgs, List.of(), environment, mainClass, args);
+    }
+
+    /**
+     * As {@link #start(Path, List, String, List, String, String...)}, with {@code afterAgent}
+     * options after the agent's {@code -javaagent}: a second agent there starts after it.
+     */
+    public static ForkedService start(Path jdk, List<String> jvmOptions, String agentArgs, List<String> afterAgent,
+                                      List<String> environment, String mainClass, String... args) throws IOException {
+        return start(jdk, jvmOptions, true, agentArgs, afterAgent, environment, mainClass, args);
     }
 
     /** A service started without the agent, for tests that attach it later. */
     public static ForkedService withoutAgent(Path jdk, List<String> jvmOptions, String mainClass, String... args) throws IOException {
-        return start(jdk, jvmOptions, false, null, List.of(), mainClass, args);
+        return start(jdk, jvmOptions, false, null, List.of(), List.of(), mainClass, args);
     }
 
     private static ForkedService start(Path jdk, List<String> jvmOptions, boolean withAgent, String agentArgs,
-                                       List<String> environment, String mainClass, String... args) throws IOException {
+                                       List<String> afterAgent, List<String> environment, String mainClass, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(jdk.resolve("bin/java").toString());
         command.add("-Xmx256m");
@@ -97,6 +107,7 @@ public final class ForkedService implements AutoCloseable {
         if (withAgent) {
             command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
         }
+        command.addAll(afterAgent);
         command.add("-cp");
         command.add(serviceClassPath());
         command.add(mainClass);

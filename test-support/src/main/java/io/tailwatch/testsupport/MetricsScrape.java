@@ -35,17 +35,7 @@ public final class MetricsScrape {
             Map<String, String> labels = new TreeMap<>();
             if (brace >= 0 && brace < space) {
                 name = line.substring(0, brace);
-                String body = line.substring(brace + 1, line.lastIndexOf('}'));
-                for (String pair : body.split("\",")) {
-                    if (pair.isBlank()) {
-                        continue;
-                    }
-                    int eq = pair.indexOf('=');
-                    String value = pair.substring(eq + 1).trim();
-                    value = value.startsWith("\"") ? value.substring(1) : value;
-                    value = value.endsWith("\"") ? value.substring(0, value.length() - 1) : value;
-                    labels.put(pair.substring(0, eq).trim(), value);
-                }
+                parseLabels(line.substring(brace + 1, line.lastIndexOf('}')), labels);
             } else {
                 name = line.substring(0, space);
             }
@@ -59,6 +49,35 @@ public final class MetricsScrape {
     /** No samples: the baseline of an agent that has just started. */
     public static MetricsScrape empty() {
         return new MetricsScrape("");
+    }
+
+    /**
+     * {@code a="1",b="x\"y",} into {@code labels}; values may hold escaped quotes, backslashes and
+     * commas (OpenTelemetry's {@code target_info} carries the command line).
+     */
+    private static void parseLabels(String body, Map<String, String> labels) {
+        int i = 0;
+        while (i < body.length()) {
+            int eq = body.indexOf('=', i);
+            if (eq < 0) {
+                break;
+            }
+            String name = body.substring(i, eq).replace(",", "").trim();
+            int j = body.indexOf('"', eq) + 1;
+            StringBuilder value = new StringBuilder();
+            while (j < body.length() && body.charAt(j) != '"') {
+                char c = body.charAt(j);
+                if (c == '\\' && j + 1 < body.length()) {
+                    char next = body.charAt(++j);
+                    value.append(next == 'n' ? '\n' : next);
+                } else {
+                    value.append(c);
+                }
+                j++;
+            }
+            labels.put(name, value.toString());
+            i = j + 1;
+        }
     }
 
     public static MetricsScrape of(int port) throws IOException, InterruptedException {
@@ -105,6 +124,17 @@ public final class MetricsScrape {
 
     public double sum(String name) {
         return sum(name, labels -> true);
+    }
+
+    /** Every sample of {@code name}, by its labels: for a message that shows where requests went. */
+    public Map<Map<String, String>, Double> samples(String name) {
+        Map<Map<String, String>, Double> found = new HashMap<>();
+        for (Map.Entry<String, Double> e : samples.entrySet()) {
+            if (nameByKey.get(e.getKey()).equals(name)) {
+                found.put(labelsByKey.get(e.getKey()), e.getValue());
+            }
+        }
+        return found;
     }
 
     /** The value of the sample with exactly these labels, or NaN if absent. */

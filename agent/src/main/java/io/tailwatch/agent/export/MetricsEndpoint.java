@@ -120,8 +120,8 @@ public final class MetricsEndpoint implements Closeable {
             throw e;
         }
         MetricsEndpoint endpoint = new MetricsEndpoint(socket, security, exposition, limits);
-        new AgentThread("metrics-endpoint", endpoint::acceptLoop).start();
-        new AgentThread("metrics-reaper", endpoint::reapLoop).start();
+        AgentThread.create("metrics-endpoint", endpoint::acceptLoop).start();
+        AgentThread.create("metrics-reaper", endpoint::reapLoop).start();
         return endpoint;
     }
 
@@ -197,7 +197,7 @@ public final class MetricsEndpoint implements Closeable {
                 reaperSignal.notifyAll();
             }
             try {
-                new AgentThread("metrics-connection", connection).start();
+                AgentThread.create("metrics-connection", connection).start();
             } catch (Throwable t) {
                 open.remove(connection);
                 permits.release();

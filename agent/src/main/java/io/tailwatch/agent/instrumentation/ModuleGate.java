@@ -90,7 +90,16 @@ final class ModuleGate implements ClassFileTransformer {
     public byte[] transform(Module javaModule, ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain domain, byte[] classFile) {
         // Hidden classes (lambdas) have no name and cannot be transformed.
-        if (className == null || transforming.get() != null) {
+        if (className == null) {
+            return null;
+        }
+        if (transforming.get() != null) {
+            if (names.contains(className)) {
+                // Not silently: a server class left as it is leaves its requests unmeasured.
+                String name = className.replace('/', '.');
+                AgentLog.once("transform:" + name, "instrumentation could not transform " + name
+                        + " (it loaded while the agent transformed another class); that class runs unmeasured");
+            }
             return null;
         }
         int slash = className.lastIndexOf('/');

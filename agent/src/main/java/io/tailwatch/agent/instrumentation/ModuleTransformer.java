@@ -19,9 +19,9 @@ import java.util.Set;
 
 /**
  * Applies one module's {@link Transformations} to a class, as Byte Buddy's {@code AgentBuilder}
- * would with a redefining type strategy and no initialization strategy: the class described from
- * its class file (or, being retransformed, from the loaded class), each matching transformation
- * applied to one redefining builder.
+ * would with a redefining type strategy, no initialization strategy and a pool-only description
+ * strategy: the class described from its class file (also when it is being retransformed), each
+ * matching transformation applied to one redefining builder.
  */
 final class ModuleTransformer {
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
@@ -97,7 +97,11 @@ final class ModuleTransformer {
         String name = internalName.replace('/', '.');
         ClassFileLocator locator = locator(name, classFile, loader);
         TypePool pool = TypePools.forClass(loader, name, locator);
-        TypeDescription type = redefined == null ? pool.describe(name).resolve() : TypeDescription.ForLoadedType.of(redefined);
+        // Also a class being retransformed is described from its class file, not by reflection on
+        // it: reflection loads the types its members name, on this thread, where the gate leaves
+        // them as they are (the JDK server's HttpConnection, loaded so while ServerImpl was
+        // retransformed, went unmeasured).
+        TypeDescription type = pool.describe(name).resolve();
         Transformations transformations = transformations();
         DynamicType.Builder<?> builder = null;
         for (int i = 0; i < transformations.matchers.size(); i++) {

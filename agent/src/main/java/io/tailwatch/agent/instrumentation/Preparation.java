@@ -107,7 +107,7 @@ final class Preparation {
 
     private void startWorker() {
         if (worker == null) {
-            worker = new AgentThread("prepare", this::work);
+            worker = AgentThread.create("prepare", this::work);
             worker.start();
         }
     }

@@ -1,5 +1,6 @@
 package io.tailwatch.agent.instrumentation;
 
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
@@ -25,6 +26,36 @@ final class TypePools {
         TypePool.CacheProvider cache = loader == null ? BOOTSTRAP : loader == PLATFORM ? PLATFORM_CACHE : null;
         TypePool.CacheProvider provider = cache == null ? new TypePool.CacheProvider.Simple()
                 : new TypePool.CacheProvider.Discriminating(ElementMatchers.is(name), new TypePool.CacheProvider.Simple(), cache);
-        return new TypePool.Default.WithLazyResolution(provider, locator, TypePool.Default.ReaderMode.FAST);
+        return new WithDefinedClasses(provider, locator, loader);
+    }
+
+    /**
+     * A pool that describes a type it finds no class file of from the class itself, if the loader
+     * has it: another agent defines classes that have none, such as the marker interfaces the
+     * OpenTelemetry agent adds to the classes it transforms (a class both agents transform reaches
+     * tailwatch implementing them when OpenTelemetry comes first). A type without a class file is
+     * not one the JVM could load from a file, so asking the loader for it loads nothing that would
+     * otherwise have been transformed.
+     */
+    private static final class WithDefinedClasses extends TypePool.Default.WithLazyResolution {
+        private final ClassLoader loader;
+
+        WithDefinedClasses(TypePool.CacheProvider cache, ClassFileLocator locator, ClassLoader loader) {
+            super(cache, locator, TypePool.Default.ReaderMode.FAST);
+            this.loader = loader;
+        }
+
+        @Override
+        protected Resolution doResolve(String name) {
+            Resolution resolution = super.doResolve(name);
+            if (resolution.isResolved() || name.startsWith("[")) {
+                return resolution;
+            }
+            try {
+                return new Resolution.Simple(TypeDescription.ForLoadedType.of(Class.forName(name, false, loader)));
+            } catch (Throwable notDefined) {
+                return resolution;
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Starts watching the JVM: the hiccup meter at once (it is cheap and must see the start), the GC
@@ -27,12 +28,16 @@ public final class JvmMonitoring {
     private JvmMonitoring() {
     }
 
+    /** Whether JFR can record in this JVM; null until first asked. See {@link #jfrAvailable()}. */
+    private static volatile Boolean jfrAvailable;
+
     /**
      * Never throws.
      *
-     * @return what is being watched, for the agent's start line
+     * @return what is being watched, for the agent's start line; to be called off the application's
+     *         thread, as it may have to ask JFR whether it can record (-XX:-FlightRecorder says no)
      */
-    public static String start(AgentConfig config, Recording recording, Instrumentation instrumentation, String agentJar) {
+    public static Supplier<String> start(AgentConfig config, Recording recording, Instrumentation instrumentation, String agentJar) {
         List<String> watching = new ArrayList<>();
         Duration interval = config.hiccupInterval();
         if (interval.isZero()) {
@@ -40,7 +45,7 @@ public final class JvmMonitoring {
         } else {
             try {
                 SafepointClock safepoints = SafepointClock.open(instrumentation, agentJar);
-                new AgentThread("hiccups", new HiccupMeter(interval.toNanos(), recording.jvm(), recording.stalls(),
+                AgentThread.create("hiccups", new HiccupMeter(interval.toNanos(), recording.jvm(), recording.stalls(),
                         recording.http().pauses(), safepoints)).start();
                 watching.add("hiccups every " + describe(interval)
                         + (safepoints == null ? " (no safepoint counter: every hiccup counts as a pause)" : ""));
@@ -49,14 +54,42 @@ public final class JvmMonitoring {
             }
         }
         boolean jfr = config.jfr() && ModuleLayer.boot().findModule("jdk.jfr").isPresent();
-        watching.add(!config.jfr() ? "JFR off" : jfr ? "JFR" : "JFR OFF (this JVM has no jdk.jfr module: no GC pause, safepoint,"
-                + " heap-after-GC or JFR CPU-load metrics, no tailwatch.SlowRequest events)");
         try {
-            new AgentThread("jvm-events", () -> watchEvents(jfr, config, recording)).start();
+            AgentThread.create("jvm-events", () -> watchEvents(jfr, config, recording)).start();
         } catch (Throwable t) {
             AgentLog.line("GC and JFR metrics OFF, the application runs on: " + AgentLog.describe(t));
         }
-        return String.join(", ", watching);
+        return () -> {
+            List<String> all = new ArrayList<>(watching);
+            all.add(!config.jfr() ? "JFR off"
+                    : !jfr ? "JFR OFF (this JVM has no jdk.jfr module: " + WITHOUT_JFR + ")"
+                    : !jfrAvailable() ? "JFR OFF (JFR is disabled in this JVM, as by -XX:-FlightRecorder: " + WITHOUT_JFR + ")"
+                    : "JFR");
+            return String.join(", ", all);
+        };
+    }
+
+    private static final String WITHOUT_JFR = "no GC pause, safepoint, heap-after-GC or JFR CPU-load metrics, no"
+            + " tailwatch.SlowRequest events";
+
+    /**
+     * Whether JFR can record here, asked once (by whichever of the start line's thread and the
+     * JFR stream's asks first; both get the same answer). A JVM with the jdk.jfr module can still
+     * have it disabled ({@code -XX:-FlightRecorder}): the start line says so, once.
+     */
+    private static boolean jfrAvailable() {
+        Boolean known = jfrAvailable;
+        if (known == null) {
+            boolean available;
+            try {
+                available = JfrStream.available();
+            } catch (Throwable t) {
+                available = false;
+            }
+            known = available;
+            jfrAvailable = known;
+        }
+        return known;
     }
 
     private static void watchEvents(boolean jfr, AgentConfig config, Recording recording) {
@@ -74,12 +107,13 @@ public final class JvmMonitoring {
         }
         String failure;
         try {
-            if (JfrStream.available()) {
+            if (jfrAvailable()) {
                 JfrStream.reportSlowRequests(recording.http(), config.slowRequest().toNanos());
                 ApplicationStart.await(recording.http());
                 failure = JfrStream.run(recording.jvm(), beans);
             } else {
-                failure = "JFR is not available in this JVM";
+                // The start line says so.
+                failure = null;
             }
         } catch (Throwable t) {
             failure = "the JFR stream failed (" + AgentLog.describe(t) + ")";

@@ -90,7 +90,7 @@ class PreparationTest {
         other.preparation.prepare(null, SERVER_SOCKET);
         AtomicReference<ModuleGate.Result> taken = new AtomicReference<>();
         byte[] classFile = serverSocket();
-        Thread agent = new AgentThread("test", () -> taken.set(other.preparation.take(null, SERVER_SOCKET, classFile)));
+        Thread agent = AgentThread.create("test", () -> taken.set(other.preparation.take(null, SERVER_SOCKET, classFile)));
         agent.start();
         otherBusy.countDown();
         agent.join(30_000);

@@ -65,6 +65,16 @@ class JvmPausesIT {
                 "host=127.0.0.1,port=0", "JFR OFF (this JVM has no jdk.jfr module");
     }
 
+    /**
+     * A JVM that has the jdk.jfr module but JFR disabled: the start line says JFR is off, once, and
+     * no second line contradicts it. The JVM itself warns that the option is deprecated.
+     */
+    @Test
+    void jfrDisabledInTheJvmIsSaidInTheStartLineAndTheRestGoesOn() throws Exception {
+        assertJvmWatchedWithoutJfr(List.of("-XX:-FlightRecorder"), "host=127.0.0.1,port=0",
+                "; JVM: hiccups every 1ms, JFR OFF (JFR is disabled in this JVM, as by -XX:-FlightRecorder: ");
+    }
+
     @Test
     void jfrOffLeavesJfrAloneAndTheRestGoesOn() throws Exception {
         assertJvmWatchedWithoutJfr(List.of(), "host=127.0.0.1,port=0,jfr=off", "; JVM: hiccups every 1ms, JFR off");
@@ -112,7 +122,10 @@ class JvmPausesIT {
             // Give a JFR stream, were there one, time to deliver its first CPU load.
             ForkedService.sleep(2500);
             MetricsScrape scrape = MetricsScrape.of(metrics);
-            assertEquals(List.of(), service.stderr().stream().filter(l -> !l.startsWith("tailwatch:")).collect(Collectors.toList()));
+            // -XX:-FlightRecorder makes the JVM warn that the option is deprecated: the JVM's line, not the agent's.
+            assertEquals(List.of(), service.stderr().stream()
+                    .filter(l -> !l.startsWith("tailwatch:") && !l.contains("warning: Option FlightRecorder was deprecated"))
+                    .collect(Collectors.toList()));
             assertEquals(1, service.agentLines().size(), service.agentLines().toString());
             assertTrue(service.agentLines().get(0).contains(said), service.agentLines().get(0));
             assertTrue(scrape.sum("tailwatch_jvm_hiccup_seconds_count") > 1000, "the hiccup meter ticks");

@@ -21,6 +21,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -136,6 +137,20 @@ public final class Netty42Service {
                 case "/echo":
                     respond(ctx, version, keepAlive, HttpResponseStatus.OK, Unpooled.copiedBuffer(request.content()));
                     break;
+                case "/hang":
+                    try {
+                        Thread.sleep(Long.parseLong(uri.parameters().get("ms").get(0)));
+                        respond(ctx, version, keepAlive, HttpResponseStatus.OK, Unpooled.wrappedBuffer(HELLO));
+                    } finally {
+                        System.out.println("HANG_DONE " + uri.parameters().get("id").get(0));
+                    }
+                    break;
+                case "/close-mid-response":
+                    closeMidResponse(ctx, version);
+                    break;
+                case "/big":
+                    big(ctx, version, keepAlive, Long.parseLong(uri.parameters().get("bytes").get(0)));
+                    break;
                 default:
                     respond(ctx, version, keepAlive, HttpResponseStatus.NOT_FOUND, text("not found\n"));
             }
@@ -149,6 +164,47 @@ public final class Netty42Service {
                 return;
             }
             respond(ctx, HttpVersion.HTTP_1_1, true, HttpResponseStatus.INTERNAL_SERVER_ERROR, text("internal error\n"));
+        }
+
+        /** Declares 1000 bytes, sends 100, then closes the channel: Netty's way to abort a response. */
+        private static void closeMidResponse(ChannelHandlerContext ctx, HttpVersion version) {
+            HttpResponse head = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+            HttpUtil.setContentLength(head, 1000);
+            ctx.write(head);
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[100]))).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        /**
+         * Sends {@code bytes} zero bytes in 64 KiB parts, the next once the previous is written, so
+         * that a slow client holds the server back rather than its memory; prints
+         * {@code BIG_DONE <bytes or the failure>} when done.
+         */
+        private static void big(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, long bytes) {
+            HttpResponse head = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+            HttpUtil.setContentLength(head, bytes);
+            setConnection(head, version, keepAlive);
+            ctx.write(head);
+            writePart(ctx, new byte[64 * 1024], bytes, 0, keepAlive);
+        }
+
+        private static void writePart(ChannelHandlerContext ctx, byte[] chunk, long bytes, long written, boolean keepAlive) {
+            int n = (int) Math.min(chunk.length, bytes - written);
+            long total = written + n;
+            ByteBuf part = Unpooled.wrappedBuffer(chunk, 0, n);
+            boolean last = total >= bytes;
+            ctx.writeAndFlush(last ? new DefaultLastHttpContent(part) : new DefaultHttpContent(part)).addListener(future -> {
+                if (!future.isSuccess()) {
+                    System.out.println("BIG_DONE " + future.cause());
+                    ctx.close();
+                } else if (last) {
+                    System.out.println("BIG_DONE " + total);
+                    if (!keepAlive) {
+                        ctx.close();
+                    }
+                } else {
+                    writePart(ctx, chunk, bytes, total, keepAlive);
+                }
+            });
         }
 
         private static void chunked(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive) {

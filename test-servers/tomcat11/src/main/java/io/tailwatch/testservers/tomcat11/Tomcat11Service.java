@@ -62,7 +62,7 @@ public final class Tomcat11Service {
 
         Context context = tomcat.addContext("", null);
         for (String path : new String[]{"/hello", "/error", "/throw", "/nobody", "/chunked", "/async", "/sleep", "/echo",
-                "/forward", "/include", "/send-error", "/async-dispatch"}) {
+                "/forward", "/include", "/send-error", "/async-dispatch", "/hang", "/close-mid-response", "/big"}) {
             String name = path.substring(1);
             Tomcat.addServlet(context, name, new PathServlet(path)).setAsyncSupported(true);
             context.addServletMappingDecoded(path, name);
@@ -137,6 +137,43 @@ public final class Tomcat11Service {
                 case "/async-dispatch" -> {
                     AsyncContext async = request.startAsync();
                     LATER.schedule(() -> async.dispatch("/hello"), 5, TimeUnit.MILLISECONDS);
+                }
+                case "/hang" -> {
+                    try {
+                        Thread.sleep(Long.parseLong(request.getParameter("ms")));
+                        respond(response, 200, HELLO);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        System.out.println("HANG_DONE " + request.getParameter("id"));
+                    }
+                }
+                case "/close-mid-response" -> {
+                    // A servlet cannot close its connection; an exception after the response is
+                    // committed is how it aborts one: Tomcat's ErrorReportValve then closes it now.
+                    response.setContentLength(1000);
+                    response.getOutputStream().write(new byte[100]);
+                    response.flushBuffer();
+                    throw new IOException("response aborted on purpose");
+                }
+                case "/big" -> {
+                    long bytes = Long.parseLong(request.getParameter("bytes"));
+                    response.setContentLengthLong(bytes);
+                    byte[] chunk = new byte[64 * 1024];
+                    long written = 0;
+                    try {
+                        OutputStream out = response.getOutputStream();
+                        while (written < bytes) {
+                            int n = (int) Math.min(chunk.length, bytes - written);
+                            out.write(chunk, 0, n);
+                            written += n;
+                        }
+                        out.flush();
+                    } catch (IOException e) {
+                        System.out.println("BIG_DONE " + e);
+                        throw e;
+                    }
+                    System.out.println("BIG_DONE " + written);
                 }
                 default -> response.sendError(404);
             }
