@@ -14,8 +14,20 @@ public interface InstrumentationModule {
     Transformations extend(Transformations agent);
 
     /**
-     * The transformations to use instead of {@link #extend}'s when some class this module names was
-     * already loaded when the agent started (attached to a running JVM): the JVM lets a loaded
+     * The classes of {@link #typeNames} to which {@link #extend}'s transformations add fields,
+     * methods or interfaces, which the JVM refuses for a class already loaded: if one of them is
+     * loaded when the agent starts (attached to a running JVM, or after another agent loaded it),
+     * the module switches to {@link #extendLoaded}. The others take their advice either way. By
+     * default every class named; {@code InstrumentationGateTest} checks that no class given
+     * members is left out.
+     */
+    default List<String> typesGivenMembers() {
+        return typeNames();
+    }
+
+    /**
+     * The transformations to use instead of {@link #extend}'s when some class of
+     * {@link #typesGivenMembers} was already loaded when the agent started (attached to a running JVM): the JVM lets a loaded
      * class's method bodies change, but not its fields, methods or interfaces. They then apply to
      * every class of the module, loaded before or after, so that all its advice agrees on where the
      * request's state is kept. Null, the default, when the module cannot measure without adding

@@ -192,14 +192,24 @@ final class ModuleGate implements ClassFileTransformer {
      */
     void libraryLoadedBefore(Class<?>[] loaded) {
         Set<ModuleTransformer> found = new HashSet<>();
+        List<Set<String>> givenMembers = new ArrayList<>();
+        for (ModuleTransformer module : modules) {
+            Set<String> internal = new HashSet<>();
+            List<String> typeNames = module.module().typesGivenMembers();
+            if (typeNames != null) {
+                for (String name : typeNames) {
+                    internal.add(name.replace('.', '/'));
+                }
+            }
+            givenMembers.add(internal);
+        }
         for (Class<?> type : loaded) {
             String internalName = type.getName().replace('.', '/');
             if (!names.contains(internalName)) {
                 continue;
             }
             for (int i = 0; i < modules.size(); i++) {
-                Set<String> moduleNames = namesByModule.get(i);
-                if (moduleNames != null && moduleNames.contains(internalName) && modules.get(i).sees(type.getClassLoader())) {
+                if (givenMembers.get(i).contains(internalName) && modules.get(i).sees(type.getClassLoader())) {
                     found.add(modules.get(i));
                 }
             }

@@ -51,23 +51,29 @@ class InstrumentationGateTest {
         }
         Map<String, Set<String>> escaped = new TreeMap<>();
         Map<String, Set<String>> matched = new TreeMap<>();
+        Map<String, Set<String>> undeclaredMembers = new TreeMap<>();
         int[] seen = new int[2];
         Consumer<ClassFileSource> check = c -> {
             seen[c.loader == null ? 0 : 1]++;
             for (ModuleTransformer transformer : modules) {
                 InstrumentationModule module = transformer.module();
                 boolean matches;
+                boolean resolved = true;
                 try {
                     matches = transformer.sees(c.loader) && transformer.matches(c.loader, c.internalName, c.bytes);
                 } catch (RuntimeException e) {
                     // A matcher that needs more than the name (a supertype) and cannot resolve it.
                     matches = true;
+                    resolved = false;
                 }
                 if (matches) {
                     String binary = c.internalName.replace('/', '.');
                     matched.computeIfAbsent(module.name(), m -> new TreeSet<>()).add(binary);
                     if (!module.typeNames().contains(binary) && !module.mayMatchOther(c.internalName, c.loader)) {
                         escaped.computeIfAbsent(module.name(), m -> new TreeSet<>()).add(binary);
+                    }
+                    if (resolved && !module.typesGivenMembers().contains(binary) && givesMembers(transformer, c)) {
+                        undeclaredMembers.computeIfAbsent(module.name(), m -> new TreeSet<>()).add(binary);
                     }
                 }
             }
@@ -77,10 +83,42 @@ class InstrumentationGateTest {
         jetty94Classes(check);
         assertTrue(seen[0] > 5_000 && seen[1] > 10_000, seen[0] + " JDK and " + seen[1] + " library classes");
         assertEquals(Map.of(), escaped, "classes matched but not let through the gate");
+        assertEquals(Map.of(), undeclaredMembers, "classes given members but not in typesGivenMembers(): loaded before the agent,"
+                + " the JVM would refuse to retransform them");
         // The run above must have seen the libraries: each module matched some of its classes.
         for (InstrumentationModule module : Instrumentations.all()) {
             assertFalse(matched.getOrDefault(module.name(), Set.of()).isEmpty(), module.name() + " matched nothing: " + matched);
         }
+    }
+
+    /** Whether the module's transformation adds a field, method or interface to the class. */
+    private static boolean givesMembers(ModuleTransformer transformer, ClassFileSource c) {
+        // The JDK's classes as the platform loader sees them: jdk.httpserver is its, java.base it reaches.
+        ClassLoader loader = c.loader == null ? ClassLoader.getPlatformClassLoader() : c.loader;
+        byte[] transformed;
+        try {
+            transformed = transformer.apply(loader, c.internalName, null, null, null, c.bytes);
+        } catch (RuntimeException | LinkageError e) {
+            // A class whose library the test class path lacks parts of (Kotlin, AspectJ): the JVM
+            // would not load it either.
+            return false;
+        }
+        return transformed != null && !shape(c.internalName, loader, c.bytes).equals(shape(c.internalName, loader, transformed));
+    }
+
+    /** A class's fields, methods and interfaces, as names and descriptors. */
+    private static Set<String> shape(String internalName, ClassLoader loader, byte[] classFile) {
+        String name = internalName.replace('/', '.');
+        net.bytebuddy.description.type.TypeDescription type = net.bytebuddy.pool.TypePool.Default
+                .of(new net.bytebuddy.dynamic.ClassFileLocator.Compound(net.bytebuddy.dynamic.ClassFileLocator.Simple.of(name, classFile),
+                        net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.of(loader),
+                        net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.ofSystemLoader()))
+                .describe(name).resolve();
+        Set<String> shape = new TreeSet<>();
+        type.getDeclaredFields().forEach(f -> shape.add("field " + f.getName() + " " + f.getDescriptor()));
+        type.getDeclaredMethods().forEach(m -> shape.add("method " + m.getInternalName() + m.getDescriptor()));
+        type.getInterfaces().asErasures().forEach(i -> shape.add("interface " + i.getName()));
+        return shape;
     }
 
     @Test

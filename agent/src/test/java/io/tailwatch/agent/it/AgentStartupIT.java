@@ -63,27 +63,30 @@ class AgentStartupIT {
 
     @Test
     void agentArgumentsBeatPropertiesWhichBeatEnvironmentWhichBeatsTheFile() throws Exception {
-        int[] ports = freePorts(4);
+        // Four for the agent's endpoint, four for the services themselves: a service binding port 0
+        // could otherwise be given a port reserved for a later run's endpoint, just released.
+        int[] ports = freePorts(8);
         Path file = Files.createTempFile("tailwatch", ".properties");
         try {
             Files.writeString(file, "host=127.0.0.1\nport=" + ports[3] + "\n");
             // All four sources name a port: the agent argument wins.
             assertEndpointOn(ports[0], List.of("-Dtailwatch.port=" + ports[1]), "port=" + ports[0] + ",config=" + file,
-                    List.of("TAILWATCH_PORT=" + ports[2]));
+                    List.of("TAILWATCH_PORT=" + ports[2]), ports[4]);
             // Without the argument, the system property wins over the environment and the file.
             assertEndpointOn(ports[1], List.of("-Dtailwatch.port=" + ports[1], "-Dtailwatch.config=" + file), null,
-                    List.of("TAILWATCH_PORT=" + ports[2]));
+                    List.of("TAILWATCH_PORT=" + ports[2]), ports[5]);
             // Then the environment over the file; then the file alone.
-            assertEndpointOn(ports[2], List.of(), null, List.of("TAILWATCH_PORT=" + ports[2], "TAILWATCH_CONFIG=" + file));
-            assertEndpointOn(ports[3], List.of(), "config=" + file, List.of());
+            assertEndpointOn(ports[2], List.of(), null, List.of("TAILWATCH_PORT=" + ports[2], "TAILWATCH_CONFIG=" + file), ports[6]);
+            assertEndpointOn(ports[3], List.of(), "config=" + file, List.of(), ports[7]);
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
-    private static void assertEndpointOn(int expected, List<String> jvmOptions, String agentArgs, List<String> env) throws Exception {
+    private static void assertEndpointOn(int expected, List<String> jvmOptions, String agentArgs, List<String> env,
+                                         int servicePort) throws Exception {
         try (ForkedService service = ForkedService.start(ForkedService.jdk("tailwatch.test.jdk17"), jvmOptions, agentArgs, env,
-                SERVICE, "0", "2")) {
+                SERVICE, Integer.toString(servicePort), "2")) {
             assertEquals(expected, service.metricsPort(), service.agentLines().toString());
             assertEquals(1, service.agentLines().size(), service.agentLines().toString());
             MetricsScrape.of(expected);

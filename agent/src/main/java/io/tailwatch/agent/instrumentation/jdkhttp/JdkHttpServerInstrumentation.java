@@ -60,6 +60,12 @@ public final class JdkHttpServerInstrumentation implements InstrumentationModule
                 "com.sun.net.httpserver.Filter$Chain");
     }
 
+    /** The connection gets a field and accessor; the exchanges get accessors. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of(PKG + "HttpConnection", PKG + "ExchangeImpl", PKG + "HttpExchangeImpl", PKG + "HttpsExchangeImpl");
+    }
+
     /**
      * Without added members: the request's state is kept by the worker thread that runs it, and the
      * clock starts when that worker starts (JdkHttpWorkerRequest). The connections' figures need a
