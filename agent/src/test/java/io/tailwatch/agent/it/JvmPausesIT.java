@@ -203,10 +203,14 @@ class JvmPausesIT {
             get("/gc?n=2");
             get("/alloc?mb=100");
             Snapshot[] after = new Snapshot[1];
-            await("the agent's pauses to match the GC beans", Duration.ofSeconds(30), () -> {
-                after[0] = snapshot();
-                return after[0].countsAgreeSince(before);
-            });
+            try {
+                await("the agent's pauses to match the GC beans", Duration.ofSeconds(30), () -> {
+                    after[0] = snapshot();
+                    return after[0].countsAgreeSince(before);
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; since the quiet snapshot: " + after[0].deltasSince(before), e);
+            }
             Snapshot now = after[0];
             StringBuilder report = new StringBuilder();
             long pauses = 0;
@@ -453,6 +457,19 @@ class JvmPausesIT {
          * Whether, since {@code before}, the agent counted as many pauses per pause bean, cycles per
          * cycle bean, and collections per bean (jvm_gc_duration_seconds) as the beans did.
          */
+        /** Per bean, its count's growth since {@code before} and the agent's (JFR, then GC notifications), for a failure. */
+        String deltasSince(Snapshot before) {
+            StringBuilder out = new StringBuilder();
+            for (String bean : beans.keySet()) {
+                double agentCount = bean.endsWith(" Cycles") ? cycleCount(bean) - before.cycleCount(bean)
+                        : pauseCount(bean) - before.pauseCount(bean);
+                out.append(bean).append(": bean ").append(beans.get(bean)[0] - before.beans.get(bean)[0]).append(", agent ")
+                        .append(agentCount).append(", notifications ").append(durationCount(bean) - before.durationCount(bean))
+                        .append("; ");
+            }
+            return out.toString();
+        }
+
         boolean countsAgreeSince(Snapshot before) {
             List<String> disagreeing = new ArrayList<>();
             for (String bean : beans.keySet()) {
