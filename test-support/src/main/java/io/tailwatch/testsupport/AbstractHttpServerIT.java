@@ -381,6 +381,11 @@ public abstract class AbstractHttpServerIT {
     }
 
     private void runAb(int requests, int concurrency, boolean keepAlive) throws Exception {
+        runAb(port, requests, concurrency, keepAlive);
+    }
+
+    /** Runs {@code ab} against {@code /hello} and asserts it completed every request, none failed. */
+    public static void runAb(int port, int requests, int concurrency, boolean keepAlive) throws Exception {
         List<String> command = new ArrayList<>(List.of("ab", "-q", "-n", Integer.toString(requests), "-c", Integer.toString(concurrency)));
         if (keepAlive) {
             command.add("-k");

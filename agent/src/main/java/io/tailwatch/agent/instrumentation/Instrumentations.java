@@ -67,7 +67,7 @@ public final class Instrumentations {
         Class<?>[] loaded = instrumentation.getAllLoadedClasses();
         gate.libraryLoadedBefore(loaded);
         instrumentation.addTransformer(gate, true);
-        gate.retransformLoaded(instrumentation, instrumentation.getAllLoadedClasses());
+        gate.retransformLoaded(instrumentation, loaded);
         return installed;
     }
 }

@@ -9,15 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.tailwatch.testsupport.AbstractHttpServerIT.DURATION;
 import static io.tailwatch.testsupport.AbstractHttpServerIT.get;
@@ -46,7 +40,7 @@ class DynamicAttachIT {
                 assertEquals(200, before.get("/hello", false).status);
             }
 
-            ForkedService.Attach attach = attach(jdk, service.pid(), "host=127.0.0.1,port=0");
+            ForkedService.Attach attach = ForkedService.attach(jdk, service.pid(), "host=127.0.0.1,port=0");
             assertEquals(0, attach.exit, attach.output);
             assertTrue(attach.output.contains("attached to JVM " + service.pid()), attach.output);
             assertTrue(attach.output.contains("jdk-httpserver: its classes were loaded before the agent started, so its request"
@@ -81,8 +75,8 @@ class DynamicAttachIT {
                     thrower.get("/throw", false);
                 }
             }
-            ab(port, 300, false);
-            ab(port, 300, true);
+            AbstractHttpServerIT.runAb(port, 300, 4, false);
+            AbstractHttpServerIT.runAb(port, 300, 4, true);
 
             MetricsScrape after = AbstractHttpServerIT.awaitDelta(metrics, MetricsScrape.empty(), DURATION + "_count", l -> true,
                     10 + 10 + 3 + 1 + 1 + 1 + 10 + 2 + 300 + 300);
@@ -102,7 +96,7 @@ class DynamicAttachIT {
             assertEquals(1, after.sum("tailwatch_agent_info", l -> "true".equals(l.get("attached"))), after.text);
             assertEquals(0, after.sum("tailwatch_agent_errors_total"), after.text);
 
-            ForkedService.Attach again = attach(jdk, service.pid(), "");
+            ForkedService.Attach again = ForkedService.attach(jdk, service.pid(), "");
             assertEquals(0, again.exit, again.output);
             assertTrue(again.output.contains("already active in this JVM; this attach changed nothing"), again.output);
 
@@ -116,7 +110,7 @@ class DynamicAttachIT {
         Path jdk = ForkedService.jdk("tailwatch.test.jdk25");
         try (ForkedService service = ForkedService.withoutAgent(jdk, List.of("-XX:-EnableDynamicAgentLoading"), SERVICE, "0", "2")) {
             int port = service.servicePort();
-            ForkedService.Attach attach = attach(jdk, service.pid(), "port=0");
+            ForkedService.Attach attach = ForkedService.attach(jdk, service.pid(), "port=0");
             assertEquals(1, attach.exit, attach.output);
             assertEquals(1, attach.output.lines().count(), attach.output);
             assertTrue(attach.output.startsWith("tailwatch: JVM " + service.pid() + " did not load the agent: "), attach.output);
@@ -132,32 +126,12 @@ class DynamicAttachIT {
     void aProcessThatIsNoJvmCostsOneLine() throws Exception {
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         try {
-            ForkedService.Attach attach = attach(ForkedService.jdk("tailwatch.test.jdk17"), sleeper.pid(), "");
+            ForkedService.Attach attach = ForkedService.attach(ForkedService.jdk("tailwatch.test.jdk17"), sleeper.pid(), "");
             assertEquals(1, attach.exit, attach.output);
             assertEquals(1, attach.output.lines().count(), attach.output);
             assertTrue(attach.output.startsWith("tailwatch: cannot attach to JVM " + sleeper.pid()), attach.output);
         } finally {
             sleeper.destroy();
         }
-    }
-
-    private static ForkedService.Attach attach(Path jdk, long pid, String agentArgs) throws IOException, InterruptedException {
-        return ForkedService.attach(jdk, pid, agentArgs);
-    }
-
-    private static void ab(int port, int requests, boolean keepAlive) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ab", "-q", "-n", Integer.toString(requests), "-c", "4"));
-        if (keepAlive) {
-            command.add("-k");
-        }
-        command.add("http://127.0.0.1:" + port + "/hello");
-        Process ab = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(ab.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, ab.waitFor(), output);
-        Matcher complete = Pattern.compile("Complete requests:\\s+(\\d+)").matcher(output);
-        Matcher failed = Pattern.compile("Failed requests:\\s+(\\d+)").matcher(output);
-        assertTrue(complete.find() && failed.find(), output);
-        assertEquals(requests, Integer.parseInt(complete.group(1)), output);
-        assertEquals(0, Integer.parseInt(failed.group(1)), output);
     }
 }
