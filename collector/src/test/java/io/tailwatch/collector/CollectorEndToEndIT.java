@@ -207,7 +207,14 @@ class CollectorEndToEndIT {
             double agentRequests = agent.path("requests").asDouble();
             assertTrue(clientRequests > 0 && Math.abs(agentRequests - clientRequests) <= CONCURRENCY,
                     scenario + ": client " + clientRequests + " requests, agent " + agentRequests);
-            assertEquals(0.0, client.path("values").path("error_rate_pct").asDouble(), scenario);
+            // The agent saw no error (below); the client may count one per connection slot that the server
+            // never saw: a connect the busy loopback refused or a reconnect that took longer than wrk's
+            // timeout, under Connection: close (once in a CI run: 1 in 24 000). It says which on stderr.
+            double clientErrors = client.path("values").path("error_rate_pct").asDouble() * clientRequests / 100;
+            assertTrue(clientErrors <= CONCURRENCY, scenario + ": client errors " + clientErrors + "; " + stderr);
+            if (clientErrors > 0) {
+                assertTrue(stderr.contains("reported "), "the client's error line on stderr: " + stderr);
+            }
             assertEquals(0.0, agent.path("values").path("error_rate_pct").asDouble(), scenario);
             assertTrue(client.path("ranks").path("qps").asText().endsWith("/9"), table.toString());
             // The requests the client left in flight count too: take the agent's total.

@@ -4,6 +4,7 @@ import io.tailwatch.collector.table.Column;
 import io.tailwatch.collector.table.Figures;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -16,8 +17,11 @@ import java.util.regex.Pattern;
  *
  * @param requests completed requests as the client counted them
  * @param errors   failed requests and non-2xx/3xx responses (wrk: connect, write and timeout errors too)
+ * @param errorLines the client's own lines that break its errors down, when it had any: a refused connect
+ *                 or a timeout the server never saw is the client's or the kernel's, a non-2xx response
+ *                 the service's
  */
-public record ClientReport(double requests, double errors, double seconds, Figures figures) {
+public record ClientReport(double requests, double errors, double seconds, Figures figures, List<String> errorLines) {
 
     public static ClientReport parse(LoadClient client, String output) {
         return client == LoadClient.WRK ? wrk(output) : ab(output);
@@ -50,7 +54,7 @@ public record ClientReport(double requests, double errors, double seconds, Figur
         values.put(Column.ERROR_RATE, requests > 0 ? 100 * errors / requests : Double.NaN);
         Matcher transfer = find(out, "Transfer/sec:\\s+([0-9.]+)(B|KB|MB|GB)");
         values.put(Column.THROUGHPUT, kilobytes(Double.parseDouble(transfer.group(1)), transfer.group(2)));
-        return new ClientReport(requests, errors, seconds, new Figures(values));
+        return new ClientReport(requests, errors, seconds, new Figures(values), errorLines(out, errors));
     }
 
     static ClientReport ab(String out) {
@@ -69,7 +73,17 @@ public record ClientReport(double requests, double errors, double seconds, Figur
         values.put(Column.ERROR_RATE, requests > 0 ? 100 * errors / requests : Double.NaN);
         values.put(Column.THROUGHPUT, Double.parseDouble(find(out, "Transfer rate:\\s+([0-9.]+) \\[Kbytes/sec\\]").group(1)));
         double seconds = Double.parseDouble(find(out, "Time taken for tests:\\s+([0-9.]+) seconds").group(1));
-        return new ClientReport(requests, errors, seconds, new Figures(values));
+        return new ClientReport(requests, errors, seconds, new Figures(values), errorLines(out, errors));
+    }
+
+    private static List<String> errorLines(String out, double errors) {
+        if (errors == 0) {
+            return List.of();
+        }
+        return out.lines().map(String::strip)
+                .filter(line -> line.startsWith("Socket errors:") || line.startsWith("Non-2xx") || line.startsWith("Failed requests:")
+                        || line.startsWith("(Connect:"))
+                .toList();
     }
 
     private static Matcher find(String out, String regex) {

@@ -94,6 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         Snapshot after = scrape(fetcher, agentUri);
 
         ClientReport report = ClientReport.parse(client, output);
+        report.errorLines().forEach(line -> main.err.println("bench: " + client.command() + " reported " + line));
         TargetRow clientRow = new TargetRow("client: " + client.command(), report.seconds(), report.requests(), Double.NaN, 0,
                 report.figures(), null);
         TargetRow agentRow = TargetRow.of("agent: " + agentUri.getAuthority(), new Window(List.of(before, after)));

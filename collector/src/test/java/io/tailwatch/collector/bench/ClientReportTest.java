@@ -42,6 +42,8 @@ class ClientReportTest {
         assertEquals(0.85, report.figures().get(Column.AVG_LATENCY), 1e-9);
         assertEquals(1.5, report.figures().get(Column.P99_LATENCY), 1e-9);
         assertEquals(768.0, report.figures().get(Column.THROUGHPUT));
+        assertEquals(List.of("Socket errors: connect 0, read 3, write 0, timeout 2", "Non-2xx or 3xx responses: 15"), report.errorLines(),
+                "the client's own breakdown, for bench to print");
     }
 
     @Test
@@ -54,6 +56,7 @@ class ClientReportTest {
         assertEquals(37.0, report.figures().get(Column.P99_LATENCY));
         assertEquals(7569.73, report.figures().get(Column.THROUGHPUT));
         assertEquals(0.0, report.figures().get(Column.ERROR_RATE));
+        assertEquals(List.of(), report.errorLines(), "no errors, nothing to break down");
     }
 
     @Test
