@@ -201,6 +201,11 @@ public final class ServerRequest {
         return state == IN_FLIGHT;
     }
 
+    /** Whether the handler threw ({@link #threw}) in the current request. */
+    public boolean failed() {
+        return errorClass != null;
+    }
+
     public long arrivalNanos() {
         return arrivalNanos;
     }

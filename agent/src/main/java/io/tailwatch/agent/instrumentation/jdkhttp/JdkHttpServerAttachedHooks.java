@@ -66,27 +66,50 @@ public final class JdkHttpServerAttachedHooks {
         }
     }
 
+    /** The response's status is sent, on the request's worker or on a thread it handed the exchange to. */
     public static void responseStatus(Object exchangeImpl, int code) {
-        JdkHttpWorkerRequest worker = JdkHttpWorkerRequest.ofThread();
-        if (worker.handles(exchangeImpl)) {
-            worker.request.status(code);
+        try {
+            JdkHttpWorkerRequest worker = JdkHttpWorkerRequest.ofThread();
+            if (worker.handles(exchangeImpl)) {
+                worker.request.status(code);
+            } else if (exchangeImpl != null) {
+                worker.follow(exchangeImpl);
+                worker.foreignStatus = code;
+            }
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
         }
     }
 
     public static void responseBodyWritten(Object exchangeImpl, long bytes) {
-        JdkHttpWorkerRequest worker = JdkHttpWorkerRequest.ofThread();
-        if (worker.handles(exchangeImpl)) {
-            worker.request.responseBodyWritten(bytes);
-        }
-    }
-
-    /** The last byte of the response has been written. */
-    public static void responseFinished(Object exchangeImpl) {
         try {
             JdkHttpWorkerRequest worker = JdkHttpWorkerRequest.ofThread();
             if (worker.handles(exchangeImpl)) {
-                worker.request.end(System.nanoTime());
+                worker.request.responseBodyWritten(bytes);
+            } else if (exchangeImpl != null) {
+                worker.follow(exchangeImpl);
+                worker.foreignBytes += bytes;
+            }
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /**
+     * The last byte of the response has been written: on the request's worker it ends there; on
+     * another thread it is handed to {@link JdkHttpHandOffs} to meet the request its worker left.
+     */
+    public static void responseFinished(Object exchangeImpl) {
+        try {
+            long now = System.nanoTime();
+            JdkHttpWorkerRequest worker = JdkHttpWorkerRequest.ofThread();
+            if (worker.handles(exchangeImpl)) {
+                worker.request.end(now);
                 worker.exchange = null;
+            } else if (exchangeImpl != null && Recording.current() != null) {
+                worker.follow(exchangeImpl);
+                JdkHttpHandOffs.finished(exchangeImpl, worker.foreignStatus, worker.foreignBytes, now);
+                worker.foreignExchange = null;
             }
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);
@@ -99,8 +122,10 @@ public final class JdkHttpServerAttachedHooks {
     }
 
     /**
-     * The exchange task returned, or threw {@code error}: a request whose response has not finished
-     * on this thread ends here (its handler returned without finishing it, or failed).
+     * The exchange task returned, or threw {@code error}. A request whose response has not finished
+     * on this thread and that neither failed nor was rejected was handed to another thread (an
+     * asynchronous handler): it goes to {@link JdkHttpHandOffs} to meet its response there. Any other
+     * request still open ends here.
      */
     public static void taskEnded(long allocationMark, Throwable error) {
         try {
@@ -110,11 +135,17 @@ public final class JdkHttpServerAttachedHooks {
             }
             worker.begun = false;
             ServerRequest request = worker.request;
+            Object exchange = worker.exchange;
+            worker.exchange = null;
             if (error != null) {
                 request.threw(error);
             }
-            request.end(System.nanoTime());
-            worker.exchange = null;
+            if (error == null && exchange != null && request.inFlight() && !request.failed()
+                    && JdkHttpHandOffs.handedOff(exchange, request)) {
+                worker.request = new ServerRequest();
+            } else {
+                request.end(System.nanoTime());
+            }
             ServerRequest.handlerReturned(allocationMark);
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);

@@ -9,9 +9,10 @@ import io.tailwatch.agent.recording.ServerRequest;
  * request it runs, so the request path still allocates nothing.
  *
  * <p>The clock starts when the worker starts the exchange task: the wait in the executor's queue
- * is not in it. Threads: only the worker reads and writes its own; an event of an exchange that is
- * not the one this thread began (a response completed on another thread) is ignored, and that
- * request ends when its task returns.
+ * is not in it. Threads: only the thread reads and writes its own. A response that another thread
+ * finishes (an asynchronous handler) is followed there in {@link #foreignExchange}, and the two
+ * halves meet in {@link JdkHttpHandOffs}: the worker then gives its {@link #request} away and takes
+ * a new one, the one allocation of that path.
  */
 final class JdkHttpWorkerRequest {
     private static final ThreadLocal<JdkHttpWorkerRequest> OF_THREAD = new ThreadLocal<JdkHttpWorkerRequest>() {
@@ -21,16 +22,30 @@ final class JdkHttpWorkerRequest {
         }
     };
 
-    final ServerRequest request = new ServerRequest();
+    ServerRequest request = new ServerRequest();
     /** When the worker started the current exchange task. */
     long taskStartNanos;
     /** The server's {@code ExchangeImpl} of the request in flight, null between requests. */
     Object exchange;
     /** Whether the current task began a request. */
     boolean begun;
+    /** The exchange of another thread's request whose response this thread writes, or null. */
+    Object foreignExchange;
+    /** The status and body bytes this thread has written for {@link #foreignExchange}. */
+    int foreignStatus;
+    long foreignBytes;
 
     static JdkHttpWorkerRequest ofThread() {
         return OF_THREAD.get();
+    }
+
+    /** Starts following {@code exchangeImpl}, another thread's request, unless this thread already does. */
+    void follow(Object exchangeImpl) {
+        if (foreignExchange != exchangeImpl) {
+            foreignExchange = exchangeImpl;
+            foreignStatus = 0;
+            foreignBytes = 0;
+        }
     }
 
     /** Whether {@code exchangeImpl} is the request this thread has in flight. */
