@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * and {@code tailwatch.test.jdk25}.
  */
 public final class ForkedService implements AutoCloseable {
-    private static final Pattern METRICS = Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
+    private static final Pattern METRICS = Pattern.compile("metrics at https?://[^:]+:(\\d+)/metrics");
     private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
     private static final Pattern JVM_DYNAMIC_AGENT_WARNING = Pattern.compile(
             "WARNING: (A Java agent has been loaded dynamically|If a serviceability tool is"

@@ -1,5 +1,7 @@
 package io.tailwatch.agent.export;
 
+import io.tailwatch.testsupport.TestKeystore;
+
 import io.tailwatch.agent.config.ConfigLoader;
 
 import org.junit.jupiter.api.AfterEach;

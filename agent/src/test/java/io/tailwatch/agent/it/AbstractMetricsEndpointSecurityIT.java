@@ -1,6 +1,6 @@
 package io.tailwatch.agent.it;
 
-import io.tailwatch.agent.export.TestKeystore;
+import io.tailwatch.testsupport.TestKeystore;
 import io.tailwatch.testsupport.ForkedService;
 import io.tailwatch.testsupport.RawHttpClient;
 

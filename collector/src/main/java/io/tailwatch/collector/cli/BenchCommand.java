@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -67,6 +68,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Longest wait for the agent's or the service's answer before and after (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Mixin
+    AgentAccessOptions agentAccess = new AgentAccessOptions();
+
     @ParentCommand
     CollectorMain main;
 
@@ -84,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         LoadClient client = LoadClient.of(chosen);
         Path executable = client.find(System.getenv("PATH"));
         checkReachable();
-        MetricsFetcher fetcher = new MetricsFetcher(timeout);
+        MetricsFetcher fetcher = new MetricsFetcher(timeout, agentAccess.access());
         Snapshot before = scrape(fetcher, agentUri);
 
         int wrkThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What to read and what to set it beside: shared by the live table and {@code table}. */
@@ -52,6 +53,9 @@ final class TableOptions {
     @Option(names = "--baseline", paramLabel = "FILE",
             description = "A CSV in the reference tables' format (framework,qps,...) whose rows join the table. Repeatable.")
     List<Path> baselines = new ArrayList<>();
+
+    @Mixin
+    AgentAccessOptions agentAccess = new AgentAccessOptions();
 
     static final Duration AGENT_WINDOW = Duration.ofSeconds(10);
     static final Duration PROMETHEUS_WINDOW = Duration.ofMinutes(1);
@@ -98,6 +102,7 @@ final class TableOptions {
     void validate() {
         scenario();
         targetUris();
+        agentAccess.access();
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("--interval must be longer than 0");
         }

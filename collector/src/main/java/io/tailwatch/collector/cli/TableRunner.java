@@ -128,7 +128,7 @@ final class TableRunner {
         if (options.prometheus != null) {
             return new PrometheusSource(options.prometheus, options.selector, options.groupBy, options.window(), options.timeout);
         }
-        return new AgentSource(options.targetUris(), options.window(), options.timeout);
+        return new AgentSource(options.targetUris(), options.window(), options.timeout, options.agentAccess.access());
     }
 
     private int reportErrors(List<TargetRow> rows) {

@@ -1,5 +1,7 @@
 package io.tailwatch.collector.scrape;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,13 +25,16 @@ public final class MetricsFetcher {
 
     private final HttpClient client;
     private final Duration timeout;
+    private final AgentAccess access;
 
     public MetricsFetcher(Duration timeout) {
+        this(timeout, AgentAccess.NONE);
+    }
+
+    public MetricsFetcher(Duration timeout, AgentAccess access) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        this.access = access;
+        this.client = access.configure(HttpClient.newBuilder().connectTimeout(timeout)).build();
     }
 
     /**
@@ -57,7 +62,7 @@ public final class MetricsFetcher {
     }
 
     public Snapshot scrape(URI uri) throws ScrapeException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest request = access.configure(HttpRequest.newBuilder(uri))
                 .timeout(timeout)
                 .header("Accept", ACCEPT)
                 .header("Accept-Encoding", "gzip")
@@ -71,6 +76,9 @@ public final class MetricsFetcher {
             throw new ScrapeException(uri + ": no connection within " + timeout.toMillis() + " ms; is the agent's port reachable?", e);
         } catch (HttpTimeoutException e) {
             throw new ScrapeException(uri + ": no answer within " + timeout.toMillis() + " ms", e);
+        } catch (SSLHandshakeException e) {
+            throw new ScrapeException(uri + ": TLS handshake failed (" + e.getMessage() + "); if the agent's certificate is"
+                    + " self-signed or from your own CA, give it with --agent-ca", e);
         } catch (ConnectException e) {
             throw new ScrapeException(uri + ": connection refused; is the service running with"
                     + " -javaagent:tailwatch-agent.jar, and on this port (the agent's start line names it)?", e);
@@ -84,6 +92,10 @@ public final class MetricsFetcher {
         // closest estimate of when, and errs by at most half of it.
         long received = System.nanoTime();
         long at = sent + (received - sent) / 2;
+        if (response.statusCode() == 401) {
+            throw new ScrapeException(uri + ": HTTP 401: the agent requires authentication" + (access.hasCredentials()
+                    ? " and refused the credentials given" : "; give --agent-user with --agent-password-file, or --agent-token-file"));
+        }
         if (response.statusCode() != 200) {
             throw new ScrapeException(uri + ": HTTP " + response.statusCode() + "; is this an agent's /metrics?");
         }

@@ -1,5 +1,6 @@
 package io.tailwatch.collector.source;
 
+import io.tailwatch.collector.scrape.AgentAccess;
 import io.tailwatch.collector.scrape.MetricsFetcher;
 import io.tailwatch.collector.scrape.ScrapeException;
 import io.tailwatch.collector.scrape.Snapshot;
@@ -27,8 +28,8 @@ public final class AgentSource implements Source {
     private final Map<URI, SlidingWindow> windows = new LinkedHashMap<>();
     private final ExecutorService pool;
 
-    public AgentSource(List<URI> targets, Duration window, Duration timeout) {
-        this.fetcher = new MetricsFetcher(timeout);
+    public AgentSource(List<URI> targets, Duration window, Duration timeout, AgentAccess access) {
+        this.fetcher = new MetricsFetcher(timeout, access);
         for (URI target : targets) {
             windows.put(target, new SlidingWindow(window));
         }

@@ -1,4 +1,4 @@
-package io.tailwatch.agent.export;
+package io.tailwatch.testsupport;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
