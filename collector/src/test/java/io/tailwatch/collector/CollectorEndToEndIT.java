@@ -203,6 +203,7 @@ class CollectorEndToEndIT {
                 }
             }
             assertTrue(client != null && agent != null, table.toString());
+            assertTrue(client.path("requests_total").isNull(), "a load client has no total since a service start: " + client);
             double clientRequests = client.path("requests").asDouble();
             double agentRequests = agent.path("requests").asDouble();
             assertTrue(clientRequests > 0 && Math.abs(agentRequests - clientRequests) <= CONCURRENCY,

@@ -41,7 +41,12 @@ final class JsonRenderer {
                 }
                 row.put("window_seconds", live.windowSeconds());
                 row.put("requests", live.requests());
-                row.put("requests_total", live.requestsTotal());
+                if (Double.isNaN(live.requestsTotal())) {
+                    // A load client's row (bench) has no total since a service start.
+                    row.putNull("requests_total");
+                } else {
+                    row.put("requests_total", live.requestsTotal());
+                }
                 row.put("restarts", live.restarts());
             }
             ObjectNode values = row.putObject("values");

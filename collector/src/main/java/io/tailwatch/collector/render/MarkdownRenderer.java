@@ -63,8 +63,11 @@ final class MarkdownRenderer {
                 out.append("no figures: ").append(live.error());
             } else {
                 out.append(Names.of(entry)).append(": ");
-                out.append(String.format(Locale.ROOT, "%.0f requests in %.2f s, %.0f since the service started",
-                        live.requests(), live.windowSeconds(), live.requestsTotal()));
+                out.append(String.format(Locale.ROOT, "%.0f requests in %.2f s", live.requests(), live.windowSeconds()));
+                if (!Double.isNaN(live.requestsTotal())) {
+                    // A load client's row (bench) has no total since a service start.
+                    out.append(String.format(Locale.ROOT, ", %.0f since the service started", live.requestsTotal()));
+                }
                 if (live.restarts() > 0) {
                     out.append(", restarted within the window");
                 }
