@@ -18,6 +18,11 @@ import io.tailwatch.agent.recording.ServerRequest;
  * be kept here. A late event of an exchange that is not {@link #exchange}
  * (one begun before the attach, an interim {@code 100 Continue} exchange, one already completed)
  * changes nothing; {@link ServerRequest#end} records once when a completion and a close race.
+ *
+ * <p>The connection's attachment map is Undertow's plain {@code IdentityHashMap}: the agent puts its
+ * entry on the I/O thread when the connection has no exchange in flight (creating the next one, or
+ * beginning it), and reads it on the threads Undertow hands the exchange to, after those hand-offs,
+ * as Undertow's own handlers read theirs.
  */
 final class UndertowAttachedConnection {
     /** The measurement each exchange of the connection reuses. */
