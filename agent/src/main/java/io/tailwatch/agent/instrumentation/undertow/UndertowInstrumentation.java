@@ -29,6 +29,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * handler's runs and the completion of the exchange) and {@code Connectors.executeRootHandler}.
  * No listener object is added per request. HTTP/2 and AJP exchanges are not measured. The worker
  * pool is XNIO's ({@code XnioWorker}, given a busy-thread count), registered by {@code Undertow.start()}.
+ *
+ * <p>Attached to a JVM whose Undertow is loaded already ({@link #extendLoaded}), no field can be
+ * added: the request's state is kept in an attachment of its connection instead
+ * ({@link UndertowAttachedConnection}, one per connection, reused by each of its exchanges).
  */
 public final class UndertowInstrumentation implements InstrumentationModule {
     static final String CONNECTION_FIELD = "tailwatch$connection";
@@ -60,6 +64,58 @@ public final class UndertowInstrumentation implements InstrumentationModule {
                 SERVER + "HttpServerExchange",
                 SERVER + "AbstractServerConnection$CloseSetter",
                 "io.undertow.servlet.handlers.ServletDispatchingHandler");
+    }
+
+    /** The connection and the exchange get fields and accessors, the XNIO worker its busy-thread count. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of(SERVER + "protocol.http.HttpServerConnection", "org.xnio.XnioWorker", SERVER + "HttpServerExchange");
+    }
+
+    /**
+     * Without added members: the state lives in an attachment of the connection
+     * ({@link UndertowAttachedAdvice}); the clock starts where the I/O thread creates the exchange
+     * for a request's first bytes, as read. Left out: queue time (not claimed in this mode), the
+     * connections' figures (their open time is before the attach, for most), and the worker pool's
+     * gauges (its busy count is kept in a field of the worker; the server started before the attach
+     * anyway, so {@code Undertow.start()} is not advised).
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named(SERVER + "protocol.http.HttpServerConnection"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.ExchangeBegins.class)
+                                .on(named("setCurrentExchange").and(takesArguments(1)))))
+                .type(named(SERVER + "protocol.http.HttpReadListener"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.Rejected.class).on(named("sendBadRequestAndClose"))))
+                .type(named(SERVER + "Connectors"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.RootHandler.class)
+                                .on(named("executeRootHandler").and(takesArguments(2)))))
+                .type(named(SERVER + "HttpServerExchange"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.ExchangeCreated.class).on(isConstructor()
+                                .and(takesArguments(2)).and(takesArgument(0, named(SERVER + "ServerConnection")))
+                                .and(takesArgument(1, long.class))))
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.HandlerCall.class)
+                                .on(named("setInCall").and(takesArguments(boolean.class))))
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.ExchangeCompleted.class)
+                                .on(named("invokeExchangeCompleteListeners").and(takesNoArguments()))))
+                .type(named(SERVER + "AbstractServerConnection$CloseSetter"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.ConnectionClosed.class).on(named("handleEvent").and(not(isBridge()))
+                                .and(takesArgument(0, named("org.xnio.StreamConnection"))))))
+                .type(named("io.undertow.servlet.handlers.ServletDispatchingHandler"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAttachedAdvice.ServletThrew.class).on(named("handleRequest").and(takesArguments(1)))));
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its request clock starts when the I/O thread reads the request's first bytes (time queued for a worker, "
+                + "the connections' figures and the worker pool's gauges are not measured)";
     }
 
     @Override

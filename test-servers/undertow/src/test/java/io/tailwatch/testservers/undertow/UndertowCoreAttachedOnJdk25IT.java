@@ -1,0 +1,35 @@
+package io.tailwatch.testservers.undertow;
+
+import io.tailwatch.testsupport.AbstractAttachedServerIT;
+import io.tailwatch.testsupport.ForkedService;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The agent attached to a running service on Undertow's core handlers, on JDK 25, started with
+ * {@code sun.misc.Unsafe} access allowed as {@link UndertowCoreOnJdk25IT} says why.
+ */
+class UndertowCoreAttachedOnJdk25IT extends AbstractAttachedServerIT {
+    @Override
+    protected ForkedService startWithoutAgent(Path jdk) throws IOException {
+        return ForkedService.withoutAgent(jdk, List.of("--sun-misc-unsafe-memory-access=allow"), UndertowCoreService.class.getName(),
+                "0", "4");
+    }
+
+    @Override
+    protected String jdkProperty() {
+        return "tailwatch.test.jdk25";
+    }
+
+    @Override
+    protected String instrumentationName() {
+        return "undertow";
+    }
+
+    @Override
+    protected int statusWhenHandlerThrows() {
+        return 500;
+    }
+}
