@@ -37,4 +37,15 @@ final class JerseyAdvice {
             }
         }
     }
+
+    /** As {@link EndpointMatched}, where Jersey was loaded before the agent and its templates have no added members. */
+    static final class EndpointMatchedLoaded {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) Object endpoint, @Advice.FieldValue("templates") Object templates,
+                         @Advice.FieldValue("requestContext") Object request) {
+            if (endpoint != null) {
+                JerseyHooks.matchedLoaded((List<?>) templates, ((ContainerRequest) request).getBaseUri().getRawPath());
+            }
+        }
+    }
 }

@@ -14,6 +14,9 @@ import java.util.List;
 public final class JerseyHooks {
     static final String COMPONENT = "jersey";
 
+    /** The routes when Jersey was loaded before the agent (see {@link LoadedRoutes}). */
+    private static final LoadedRoutes LOADED_ROUTES = new LoadedRoutes();
+
     private JerseyHooks() {
     }
 
@@ -42,6 +45,25 @@ public final class JerseyHooks {
                 innermost.tailwatch$route(route);
             }
             CurrentRequest.routeIfAbsent(route.template);
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /**
+     * As {@link #matched}, where Jersey was loaded before the agent: its templates are its own
+     * {@code UriTemplate} objects, without {@link JerseyTemplate}, and their routes are kept in
+     * {@link LoadedRoutes}.
+     */
+    public static void matchedLoaded(List<?> matched, String basePath) {
+        try {
+            if (matched.isEmpty()) {
+                return;
+            }
+            JerseyRoute route = LOADED_ROUTES.route(matched, basePath != null ? basePath : "");
+            if (route != null) {
+                CurrentRequest.routeIfAbsent(route.template);
+            }
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);
         }

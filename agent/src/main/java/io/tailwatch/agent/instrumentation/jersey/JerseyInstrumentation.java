@@ -3,6 +3,7 @@ package io.tailwatch.agent.instrumentation.jersey;
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
 import io.tailwatch.agent.instrumentation.Transformations;
+import io.tailwatch.agent.recording.CurrentRequest;
 import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
@@ -46,6 +47,32 @@ public final class JerseyInstrumentation implements InstrumentationModule {
         return List.of("org.glassfish.jersey.uri.UriTemplate",
                 ROUTING + "RoutingStage",
                 ROUTING + "UriRoutingContext");
+    }
+
+    /** Only the template gets a field and accessors; the routing classes take advice alone. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of("org.glassfish.jersey.uri.UriTemplate");
+    }
+
+    /**
+     * Jersey loaded before the agent (attached to a running JVM): the same routes, kept in
+     * {@link LoadedRoutes} instead of a field of the innermost template, so nothing is measured
+     * less and {@link #loadedLimits} says nothing. The application's router was most likely built
+     * before the attach, where the constructor's advice could not ask servers to publish their
+     * requests: it is asked here, once, when the agent chooses these transformations.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        CurrentRequest.want();
+        return agent
+                .type(named(ROUTING + "RoutingStage"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JerseyAdvice.RouterCreated.class).on(isConstructor())))
+                .type(named(ROUTING + "UriRoutingContext"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JerseyAdvice.EndpointMatchedLoaded.class)
+                                .on(named("setEndpoint").and(takesArguments(1)))));
     }
 
     @Override

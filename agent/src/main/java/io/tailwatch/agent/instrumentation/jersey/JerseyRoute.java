@@ -1,5 +1,6 @@
 package io.tailwatch.agent.instrumentation.jersey;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 
 /**
@@ -11,15 +12,23 @@ import java.util.List;
  * <p>Kept on the innermost template; since a sub-resource's templates can be reached through
  * several locators, a cached route is used only if the chain it was computed from is the same
  * template objects, compared by identity, and the same base path ({@link #matches}).
+ *
+ * <p>Where Jersey was loaded before the agent and its templates have no field to keep a route,
+ * {@link #ofLoaded} builds one for {@link LoadedRoutes}: it reads the templates' text through their
+ * public {@code getTemplate()} and holds them weakly, so that a route left in the cache does not
+ * keep an undeployed application's classes.
  */
 final class JerseyRoute {
     final String template;
+    /** The templates, innermost first; each in a {@link WeakReference} if {@link #weak}. */
     private final Object[] chain;
+    private final boolean weak;
     private final String basePath;
 
-    private JerseyRoute(String template, Object[] chain, String basePath) {
+    private JerseyRoute(String template, Object[] chain, boolean weak, String basePath) {
         this.template = template;
         this.chain = chain;
+        this.weak = weak;
         this.basePath = basePath;
     }
 
@@ -38,7 +47,33 @@ final class JerseyRoute {
         if (route.length() == 0) {
             route.append('/');
         }
-        return new JerseyRoute(route.toString(), chain, basePath);
+        return new JerseyRoute(route.toString(), chain, false, basePath);
+    }
+
+    /**
+     * As {@link #of}, for Jersey's own {@code UriTemplate} objects, which the agent could not give
+     * {@link JerseyTemplate}: their text is read by reflection (once per route, not per request)
+     * and they are held weakly.
+     *
+     * @return null if a template's text cannot be read
+     */
+    static JerseyRoute ofLoaded(List<?> matched, String basePath) throws ReflectiveOperationException {
+        StringBuilder route = new StringBuilder();
+        appendPath(route, basePath);
+        Object[] chain = new Object[matched.size()];
+        for (int i = chain.length - 1; i >= 0; i--) {
+            Object template = matched.get(i);
+            Object text = template.getClass().getMethod("getTemplate").invoke(template);
+            if (!(text instanceof String)) {
+                return null;
+            }
+            chain[i] = new WeakReference<>(template);
+            appendPath(route, (String) text);
+        }
+        if (route.length() == 0) {
+            route.append('/');
+        }
+        return new JerseyRoute(route.toString(), chain, true, basePath);
     }
 
     /** Whether this route was computed from exactly these template objects and base path; allocates nothing. */
@@ -47,7 +82,8 @@ final class JerseyRoute {
             return false;
         }
         for (int i = 0; i < chain.length; i++) {
-            if (matched.get(i) != chain[i]) {
+            Object template = weak ? ((WeakReference<?>) chain[i]).get() : chain[i];
+            if (matched.get(i) != template) {
                 return false;
             }
         }

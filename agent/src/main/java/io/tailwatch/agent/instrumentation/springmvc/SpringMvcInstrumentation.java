@@ -3,6 +3,7 @@ package io.tailwatch.agent.instrumentation.springmvc;
 import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
 import io.tailwatch.agent.instrumentation.Transformations;
+import io.tailwatch.agent.recording.CurrentRequest;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -52,9 +53,15 @@ public final class SpringMvcInstrumentation implements InstrumentationModule {
                 "org.springframework.web.servlet.function.support.RouterFunctionMapping");
     }
 
-    /** Its advice adds no members, so it applies to classes loaded before the agent as well. */
+    /**
+     * Its advice adds no members, so it applies to classes loaded before the agent as well. The
+     * application's mappings were most likely created before the attach, where the constructors'
+     * advice could not ask servers to publish their requests: it is asked here, once, when the
+     * agent chooses these transformations.
+     */
     @Override
     public Transformations extendLoaded(Transformations agent) {
+        CurrentRequest.want();
         return extend(agent);
     }
 

@@ -28,6 +28,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * the request done ({@code org.apache.coyote.Request.updateCounters()}): after the response's last
  * byte, on the worker for an ordinary request and on the thread that finished an async one.
  * The status is the one committed to the client ({@code Http11Processor.prepareResponse()}).
+ *
+ * <p>Attached to a JVM whose Tomcat is already loaded, {@link #extendLoaded} measures the same
+ * requests without the fields this adds: see {@link TomcatAttachedHooks}.
  */
 public final class TomcatInstrumentation implements InstrumentationModule {
     static final String CONNECTION_FIELD = "tailwatch$connection";
@@ -57,6 +60,57 @@ public final class TomcatInstrumentation implements InstrumentationModule {
                 "org.apache.coyote.Request",
                 "org.apache.catalina.core.StandardWrapperValve",
                 "org.apache.catalina.connector.CoyoteAdapter");
+    }
+
+    /** The socket wrapper and the coyote request get fields and accessors; the rest only advice. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of(NET + "SocketWrapperBase", "org.apache.coyote.Request");
+    }
+
+    /**
+     * Without added members: a request's state lives in a note of its coyote request (one
+     * {@link TomcatAttachedRequest} per processor), its clock starts when a worker starts reading
+     * its request line and ends, as with {@link #extend}, where Tomcat counts it done. The
+     * connections' figures and the arrival before a worker takes the connection need fields in the
+     * socket wrapper and are left out; so is the worker pool of an endpoint already started, whose
+     * start was before the advice.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named(NET + "AbstractEndpoint"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(TomcatAdvice.EndpointStarted.class).on(named("start").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(TomcatAdvice.ExecutorShutdown.class)
+                                .on(named("shutdownExecutor").and(takesNoArguments()))))
+                .type(named("org.apache.coyote.http11.Http11InputBuffer"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(TomcatAttachedAdvice.ParseRequestLine.class)
+                                .on(named("parseRequestLine").and(takesArguments(boolean.class, int.class, int.class)))))
+                .type(named("org.apache.coyote.http11.Http11Processor"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(TomcatAttachedAdvice.RequestPrepared.class).on(named("prepareRequest").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(TomcatAttachedAdvice.ResponseCommitted.class)
+                                .on(named("prepareResponse").and(takesNoArguments()))))
+                .type(named("org.apache.coyote.Request"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(TomcatAttachedAdvice.RequestEnded.class)
+                                .on(namedOneOf("updateCounters", "recycle").and(takesNoArguments()))))
+                .type(named("org.apache.catalina.core.StandardWrapperValve"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(TomcatAttachedAdvice.ApplicationThrew.class).on(named("exception").and(takesArguments(4)))))
+                .type(named("org.apache.catalina.connector.CoyoteAdapter"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(TomcatAdvice.AdapterService.class).on(named("service").and(takesArguments(2))))
+                        .visit(AdviceFactory.to(TomcatAttachedAdvice.AdapterPublish.class)
+                                .on(named("service").and(takesArguments(2)).or(named("asyncDispatch").and(takesArguments(3))))));
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its request clock starts when a worker starts reading the request (time queued for a worker, the "
+                + "connections' figures and the worker pool of a connector started before the attach are not measured)";
     }
 
     @Override

@@ -122,4 +122,64 @@ class JerseyHooksTest {
         assertNull(route(new LinkedList<>(), "/"));
         assertNull(route(List.of("not a template"), "/"));
     }
+
+    /** Stands in for Jersey's own {@code UriTemplate} where the agent could not add members to it. */
+    public static final class LoadedTemplate {
+        private final String template;
+
+        LoadedTemplate(String template) {
+            this.template = template;
+        }
+
+        public String getTemplate() {
+            return template;
+        }
+    }
+
+    private String routeLoaded(List<?> templates, String basePath) {
+        ServerRequest request = new ServerRequest();
+        request.begin(null, 0, "GET", -1);
+        ServerRequest previous = CurrentRequest.enter(request);
+        JerseyHooks.matchedLoaded(templates, basePath);
+        CurrentRequest.exit(previous);
+        request.status(200);
+        request.end(10);
+        String route = recording.http().series().all().stream()
+                .filter(s -> s.route() != null).map(s -> s.route()).reduce((a, b) -> b).orElse(null);
+        recording = new Recording(100, 60_000_000_000L, AgentConfig.defaults().bucketsNanos());
+        Recording.install(recording);
+        return route;
+    }
+
+    private static List<Object> matchedLoaded(Object... outermostFirst) {
+        LinkedList<Object> list = new LinkedList<>();
+        for (Object t : outermostFirst) {
+            list.push(t);
+        }
+        return list;
+    }
+
+    @Test
+    void withoutAddedMembersTheRoutesAreTheSameAndEachChainsRouteIsBuiltOnce() throws Exception {
+        LoadedTemplate owners = new LoadedTemplate("/owners");
+        LoadedTemplate vets = new LoadedTemplate("/vets");
+        LoadedTemplate pets = new LoadedTemplate("/{id}/pets");
+        LoadedTemplate petId = new LoadedTemplate("/{petId}");
+        assertEquals("/owners/{id}/pets/{petId}", routeLoaded(matchedLoaded(owners, pets, petId), "/"));
+        assertEquals("/api/vets/{id}/pets/{petId}", routeLoaded(matchedLoaded(vets, pets, petId), "/api/"));
+        assertEquals("/owners/{id}/pets/{petId}", routeLoaded(matchedLoaded(owners, pets, petId), "/"));
+        assertEquals("/owners", routeLoaded(matchedLoaded(owners), null));
+
+        LoadedRoutes routes = new LoadedRoutes();
+        JerseyRoute first = routes.route(matchedLoaded(owners, pets), "/");
+        assertSame(first, routes.route(matchedLoaded(owners, pets), "/"), "a chain in its slot is not built again");
+        assertNotSame(first, routes.route(matchedLoaded(vets, pets), "/"), "another chain is another route");
+    }
+
+    @Test
+    void withoutAddedMembersTemplatesWithoutTextNameNoRoute() {
+        assertNull(routeLoaded(new LinkedList<>(), "/"));
+        assertNull(routeLoaded(List.of(new Object()), "/"));
+        assertEquals(0, recording.http().series().all().size());
+    }
 }
