@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -71,8 +72,9 @@ final class NettyAttachedAdvice {
     /**
      * {@code HttpObjectEncoder.write(ctx, msg, promise)}: part of a response is written. Read on
      * entry: encoding releases the message. The part that ends a response ends its request when
-     * its promise completes, awaited by the event loop that completes it; with a void promise, or
-     * an encoder on another executor than the channel's loop, as the encoder has passed it on.
+     * its promise completes, awaited by the event loop that completes it; with a promise other than
+     * Netty's {@code DefaultChannelPromise} (a void one, a framework's own), or an encoder on
+     * another executor than the channel's loop, as the encoder has passed it on.
      */
     static final class ResponseWrite {
         @SuppressWarnings("unchecked")
@@ -103,7 +105,9 @@ final class NettyAttachedAdvice {
             if (slot == null) {
                 return null;
             }
-            if (promise != null && !promise.isVoid() && channel.eventLoop().inEventLoop()) {
+            // Only Netty's own promise completes through the DefaultPromise methods the advice watches
+            // (Vert.x passes one that delegates to a promise of its own).
+            if (promise instanceof DefaultChannelPromise && channel.eventLoop().inEventLoop()) {
                 NettyAttachedHooks.awaitWrite(connection, slot, promise);
                 return null;
             }
