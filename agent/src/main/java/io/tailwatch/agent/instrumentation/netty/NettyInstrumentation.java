@@ -60,6 +60,55 @@ public final class NettyInstrumentation implements InstrumentationModule {
                 "io.netty.handler.codec.http.HttpRequest");
     }
 
+    /** The channel and the write promise get a field, the decoder and the request message an interface. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of("io.netty.channel.AbstractChannel",
+                "io.netty.channel.DefaultChannelPromise",
+                "io.netty.handler.codec.http.HttpObjectDecoder",
+                "io.netty.handler.codec.http.HttpRequest");
+    }
+
+    /**
+     * Without added members: each channel keeps its state in its own attribute map, made at the
+     * first request seen on it ({@link NettyAttachedConnection}); a request's clock starts when the
+     * decoder produces its head and ends when the write of its response's last part completes, the
+     * promise awaited by the event loop that wrote it ({@link NettyAttachedHooks}). Left out: the
+     * connections' figures (the accept and the channel's field), the handler start (no queue time),
+     * the allocation per request and the publishing of the request to routers while the decoder
+     * passes it on; Vert.x and Reactor Netty find a channel's request through its attribute.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named("io.netty.channel.AbstractChannel$CloseFuture"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(NettyAttachedAdvice.ChannelClosed.class).on(named("setClosed").and(takesNoArguments()))))
+                .type(named("io.netty.channel.AbstractChannelHandlerContext"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(NettyAttachedAdvice.ExceptionCaught.class).on(
+                                named("invokeExceptionCaught").and(takesArguments(Throwable.class)).and(not(isStatic())))))
+                .type(named("io.netty.util.concurrent.DefaultPromise"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(NettyAttachedAdvice.PromiseSucceeded.class).on(named("setSuccess0").and(takesArguments(1))))
+                        .visit(AdviceFactory.to(NettyAttachedAdvice.PromiseFailed.class).on(
+                                named("setFailure0").and(takesArguments(Throwable.class))))
+                        .visit(AdviceFactory.to(NettyAttachedAdvice.PromiseCancelled.class).on(
+                                named("cancel").and(takesArguments(boolean.class)))))
+                .type(named("io.netty.handler.codec.http.HttpObjectDecoder"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(NettyAttachedAdvice.Decoded.class).on(named("decode").and(takesArguments(3)))))
+                .type(named("io.netty.handler.codec.http.HttpObjectEncoder"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(NettyAttachedAdvice.ResponseWrite.class).on(named("write").and(takesArguments(3)))));
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its request clock starts when Netty has decoded the request's head (time queued for a handler's executor"
+                + " is not told apart, the connections' figures are not measured)";
+    }
+
     @Override
     public Transformations extend(Transformations agent) {
         return agent

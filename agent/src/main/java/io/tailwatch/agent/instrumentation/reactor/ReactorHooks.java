@@ -1,6 +1,7 @@
 package io.tailwatch.agent.instrumentation.reactor;
 
 import io.tailwatch.agent.instrumentation.netty.ChannelOwner;
+import io.tailwatch.agent.instrumentation.netty.NettyAttachedHooks;
 import io.tailwatch.agent.instrumentation.netty.NettyHooks;
 import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.CurrentRequest;
@@ -38,6 +39,20 @@ public final class ReactorHooks {
     public static Object inboundStarting(Object channel) {
         try {
             ServerRequest request = NettyHooks.requestDueNext(channel);
+            return request == null ? NOT_PUBLISHED : CurrentRequest.enter(request);
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+            return NOT_PUBLISHED;
+        }
+    }
+
+    /**
+     * As {@link #inboundStarting}, where Netty's classes were loaded before the agent: for the
+     * channel whose attribute value (what the Netty instrumentation tracks of it) is {@code nettyConnection}.
+     */
+    public static Object inboundStartingAttached(Object nettyConnection) {
+        try {
+            ServerRequest request = NettyAttachedHooks.requestDueNext(nettyConnection);
             return request == null ? NOT_PUBLISHED : CurrentRequest.enter(request);
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);

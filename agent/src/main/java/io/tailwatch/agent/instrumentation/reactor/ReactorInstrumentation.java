@@ -46,6 +46,37 @@ public final class ReactorInstrumentation implements InstrumentationModule {
                 "reactor.core.scheduler.Schedulers");
     }
 
+    /** The connection object gets an interface. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of("reactor.netty.channel.ChannelOperations");
+    }
+
+    /**
+     * Without added members (attached to a running Reactor Netty, whose Netty the Netty
+     * instrumentation then measures through each channel's attribute): the request being handled is
+     * still published while its messages reach the application, found through the channel's
+     * attribute, so that Spring WebFlux names its route. Left out: the accept of Reactor Netty's own
+     * acceptor (a connection figure) and the hand-off to a scheduler, which only moves the handler
+     * start, not measured then.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named("reactor.netty.http.server.HttpServerOperations"))
+                .transform((builder, type, loader, module, domain) -> {
+                    ReactorHooks.serverPresent();
+                    return builder.visit(AdviceFactory.to(ReactorAttachedAdvice.InboundNext.class).on(
+                            named("onInboundNext").and(takesArguments(2))));
+                });
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its requests, measured by the netty instrumentation, are published to routers only while Reactor Netty passes"
+                + " them to the application, and their wait for a scheduler's worker is not told apart";
+    }
+
     @Override
     public Transformations extend(Transformations agent) {
         return agent

@@ -1,6 +1,7 @@
 package io.tailwatch.agent.instrumentation.vertx;
 
 import io.tailwatch.agent.instrumentation.netty.ChannelOwner;
+import io.tailwatch.agent.instrumentation.netty.NettyAttachedHooks;
 import io.tailwatch.agent.instrumentation.netty.NettyHooks;
 import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.CurrentRequest;
@@ -121,6 +122,38 @@ public final class VertxHooks {
         }
         try {
             ServerRequest request = carried(context);
+            if (request != null) {
+                request.threw(failure);
+            }
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /**
+     * Netty's classes were loaded before the agent: a route's handler runs for the request due next
+     * on the channel whose attribute value is {@code nettyConnection}; the route names it.
+     *
+     * @param template an exact route's path, the same string for every request of the route
+     */
+    public static void routedAttached(Object nettyConnection, String template) {
+        try {
+            ServerRequest request = NettyAttachedHooks.requestDueNext(nettyConnection);
+            if (request != null) {
+                request.route(template);
+            }
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /** As {@link #failed}, for the request due next on the channel whose attribute value is {@code nettyConnection}. */
+    public static void failedAttached(Object nettyConnection, int statusCode, Throwable failure) {
+        if (failure == null || (statusCode > 0 && statusCode < 500)) {
+            return;
+        }
+        try {
+            ServerRequest request = NettyAttachedHooks.requestDueNext(nettyConnection);
             if (request != null) {
                 request.threw(failure);
             }

@@ -57,6 +57,40 @@ public final class VertxInstrumentation implements InstrumentationModule {
                 "io.vertx.core.impl.WorkerTask");
     }
 
+    /** The connection gets an interface; the routing context, the route and the worker task get fields. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of("io.vertx.core.net.impl.ConnectionBase",
+                "io.vertx.ext.web.impl.RoutingContextImplBase",
+                "io.vertx.ext.web.impl.RouteState",
+                "io.vertx.core.impl.WorkerTask");
+    }
+
+    /**
+     * Without added members (attached to a running Vert.x, whose Netty the Netty instrumentation
+     * then measures through each channel's attribute): a route's handler and a routing context's
+     * failure find their request as the one due next on the connection's channel. Left out: the
+     * template of a prefix route (a string per request without the field that keeps it), and the
+     * hand-off to the worker pool, which only moves the handler start, not measured then.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named("io.vertx.ext.web.impl.RoutingContextImpl"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(VertxAttachedAdvice.Failed.class).on(
+                                named("fail").and(takesArguments(int.class, Throwable.class)))))
+                .type(named("io.vertx.ext.web.impl.RouteState"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(VertxAttachedAdvice.RouteHandler.class).on(named("handleContext").and(takesArguments(1)))));
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its requests, measured by the netty instrumentation, are named only by routes of an exact path (no prefix"
+                + " route's template), and their wait for Vert.x's worker pool is not told apart";
+    }
+
     @Override
     public Transformations extend(Transformations agent) {
         return agent
