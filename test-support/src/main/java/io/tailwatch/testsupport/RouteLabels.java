@@ -33,6 +33,19 @@ public final class RouteLabels {
         };
     }
 
+    /**
+     * As {@link #anyRouteOf}, but the {@code http_route} is required: for a test whose every
+     * request is one a route of the service answers.
+     */
+    public static Predicate<Map<String, String>> someRouteOf(Set<String> routes, Map<String, String> labels) {
+        Predicate<Map<String, String>> exactly = labelsExactly(labels);
+        return l -> {
+            Map<String, String> rest = new TreeMap<>(l);
+            String route = rest.remove("http_route");
+            return route != null && routes.contains(route) && exactly.test(rest);
+        };
+    }
+
     /** {@code labels} with {@code http_route} set to {@code route}. */
     public static Map<String, String> routed(Map<String, String> labels, String route) {
         Map<String, String> withRoute = new HashMap<>(labels);

@@ -3,15 +3,13 @@ package io.tailwatch.testservers.jersey;
 import io.tailwatch.testsupport.AbstractAttachedServerIT;
 import io.tailwatch.testsupport.AbstractTomcatServerIT;
 import io.tailwatch.testsupport.ForkedService;
+import io.tailwatch.testsupport.RouteLabels;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Predicate;
-
-import static io.tailwatch.testsupport.MetricsScrape.labelsExactly;
 
 /**
  * Jersey 3.1 on embedded Tomcat 11, JDK 17, started without the agent and attached to once it has
@@ -43,11 +41,6 @@ class JerseyAttachedIT extends AbstractAttachedServerIT {
     /** Every path the test sends is a resource method's: each request must carry one of the service's templates. */
     @Override
     protected Predicate<Map<String, String>> series(Map<String, String> labels) {
-        Predicate<Map<String, String>> exactly = labelsExactly(labels);
-        return l -> {
-            Map<String, String> rest = new TreeMap<>(l);
-            String route = rest.remove("http_route");
-            return route != null && JerseyIT.ROUTES.contains(route) && exactly.test(rest);
-        };
+        return RouteLabels.someRouteOf(JerseyIT.ROUTES, labels);
     }
 }
