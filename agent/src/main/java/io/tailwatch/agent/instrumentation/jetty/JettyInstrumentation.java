@@ -12,6 +12,8 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.FieldAccessor;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
@@ -84,6 +86,31 @@ public final class JettyInstrumentation implements InstrumentationModule {
                 SERVER + "ServerConnector",
                 "org.eclipse.jetty.ee10.servlet.ServletChannel",
                 "org.eclipse.jetty.ee11.servlet.ServletChannel");
+    }
+
+    /** Only Jetty 12's: Jetty 9.4's {@code ManagedSelector$Accept}, of the same name, does not switch this module. */
+    @Override
+    public boolean givesMembersTo(Class<?> loaded) {
+        int version = classFileMajorVersion(loaded);
+        return version < 0 || version >= ClassFileVersion.JAVA_V17.getMajorVersion();
+    }
+
+    /**
+     * The major version of a loaded class's class file, read from its loader's resource (Jetty 9.4's
+     * and 12's classes of the same name differ in it); -1 where it cannot be read.
+     */
+    public static int classFileMajorVersion(Class<?> type) {
+        String resource = type.getName().replace('.', '/') + ".class";
+        ClassLoader loader = type.getClassLoader();
+        try (InputStream in = loader != null ? loader.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
+            byte[] head = in != null ? in.readNBytes(8) : new byte[0];
+            if (head.length < 8 || (head[0] & 0xff) != 0xCA || (head[1] & 0xff) != 0xFE) {
+                return -1;
+            }
+            return ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The classes {@link #extend} gives fields or interfaces; the others take advice alone. */

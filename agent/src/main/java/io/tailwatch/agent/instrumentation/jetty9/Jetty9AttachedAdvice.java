@@ -54,6 +54,19 @@ final class Jetty9AttachedAdvice {
         }
     }
 
+    /** {@code HttpConnection.onFillable()}: a thread reads and parses the connection. */
+    static final class Filling {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return Jetty9AttachedHooks.fillStarted();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Enter long previous) {
+            Jetty9AttachedHooks.fillReturned(previous);
+        }
+    }
+
     /** {@code HttpConnection.onClose()}: the connection closed. */
     static final class ConnectionClosed {
         @Advice.OnMethodEnter(suppress = Throwable.class)

@@ -10,14 +10,58 @@ import io.tailwatch.agent.recording.ServerRequest;
  * What the Jetty 9.4 advice calls when Jetty's classes were loaded before the agent
  * ({@link Jetty9AttachedAdvice}): the same events as {@link Jetty9Hooks}, the request's state kept
  * in {@link Jetty9InFlight} under its {@code HttpChannel} rather than in fields of the channel.
- * The clock starts when Jetty has parsed the request's head ({@code HttpChannel.onRequest}) and
- * ends at {@code HttpChannel.onCompleted}, on whatever thread completes it. Never throws.
+ * The clock starts when a thread starts to read the connection for the request
+ * ({@code HttpConnection.onFillable}, for the first request it parses; a later one parsed in the
+ * same run, pipelined, starts when its head is parsed) and ends at {@code HttpChannel.onCompleted},
+ * on whatever thread completes it. Never throws.
  */
 public final class Jetty9AttachedHooks {
     /** 8192 slots: a window of 32 is full only with thousands of requests in flight at once. */
     private static final Jetty9InFlight IN_FLIGHT = new Jetty9InFlight(1 << 13, 32);
 
+    /** No read of the connection in progress on this thread, or its first request already begun. */
+    static final long NOT_FILLING = Long.MIN_VALUE;
+
+    /**
+     * When the {@code HttpConnection.onFillable} running on this thread started, until the first
+     * request it parses takes it; {@link #NOT_FILLING} otherwise. One array per thread, reused.
+     */
+    private static final ThreadLocal<long[]> FILL_START = ThreadLocal.withInitial(() -> new long[]{NOT_FILLING});
+
     private Jetty9AttachedHooks() {
+    }
+
+    /**
+     * {@code HttpConnection.onFillable()} starts on this thread: it reads and parses the connection.
+     *
+     * @return what this thread held before, to be passed to {@link #fillReturned}
+     */
+    public static long fillStarted() {
+        try {
+            long[] fill = FILL_START.get();
+            long previous = fill[0];
+            fill[0] = Recording.current() != null ? System.nanoTime() : NOT_FILLING;
+            return previous;
+        } catch (Throwable t) {
+            AgentErrors.record(Jetty9Hooks.COMPONENT, t);
+            return NOT_FILLING;
+        }
+    }
+
+    public static void fillReturned(long previous) {
+        try {
+            FILL_START.get()[0] = previous;
+        } catch (Throwable t) {
+            AgentErrors.record(Jetty9Hooks.COMPONENT, t);
+        }
+    }
+
+    /** When the request parsed now began: its read's start if it is the first of that read, else now. */
+    static long requestStart(long nowNanos) {
+        long[] fill = FILL_START.get();
+        long start = fill[0] != NOT_FILLING ? fill[0] : nowNanos;
+        fill[0] = NOT_FILLING;
+        return start;
     }
 
     /** {@code HttpChannel.onRequest}: the request's head is parsed. */
@@ -27,6 +71,7 @@ public final class Jetty9AttachedHooks {
 
     static void requestStarted(Jetty9InFlight inFlight, Object channel, String method, long contentLength, long nowNanos) {
         try {
+            long start = requestStart(nowNanos);
             Recording r = Recording.current();
             if (r == null) {
                 return;
@@ -36,7 +81,7 @@ public final class Jetty9AttachedHooks {
                 AgentErrors.record(Jetty9Hooks.COMPONENT, new IllegalStateException("too many Jetty requests in flight to follow"));
                 return;
             }
-            slot.request.begin(r.http(), null, nowNanos, HttpMethods.indexOf(method), contentLength);
+            slot.request.begin(r.http(), null, start, HttpMethods.indexOf(method), contentLength);
         } catch (Throwable t) {
             AgentErrors.record(Jetty9Hooks.COMPONENT, t);
         }
