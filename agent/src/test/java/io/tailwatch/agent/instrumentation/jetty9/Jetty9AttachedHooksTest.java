@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The table that keeps Jetty 9.4's requests under their channels when the channel cannot be given a
@@ -124,5 +125,23 @@ class Jetty9AttachedHooksTest {
         Jetty9AttachedHooks.requestStarted(table, new Object(), "GET", -1, System.nanoTime());
         assertEquals(before + 1, AgentErrors.counts().getOrDefault("jetty9", 0L));
         assertEquals(1, recording.http().active());
+    }
+
+    @Test
+    void theFirstRequestAReadParsesIsTimedFromTheReadAndAPipelinedOneFromItsHead() throws Exception {
+        Jetty9InFlight table = new Jetty9InFlight(8, 4);
+        Object first = new Object();
+        Object second = new Object();
+        long previous = Jetty9AttachedHooks.fillStarted();
+        Thread.sleep(300);
+        Jetty9AttachedHooks.requestStarted(table, first, "GET", -1, System.nanoTime());
+        Jetty9AttachedHooks.requestStarted(table, second, "GET", -1, System.nanoTime());
+        Jetty9AttachedHooks.fillReturned(previous);
+        Jetty9AttachedHooks.requestCompleted(table, first, 200, 0);
+        long afterFirst = recording.http().durations().sum();
+        Jetty9AttachedHooks.requestCompleted(table, second, 200, 0);
+        long secondOnly = recording.http().durations().sum() - afterFirst;
+        assertTrue(afterFirst >= 300_000_000L, "from the read's start: " + afterFirst);
+        assertTrue(secondOnly < 300_000_000L, "from its own head: " + secondOnly);
     }
 }
