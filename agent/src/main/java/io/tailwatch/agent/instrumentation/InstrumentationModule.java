@@ -26,6 +26,17 @@ public interface InstrumentationModule {
     }
 
     /**
+     * Whether {@code loaded}, a class of {@link #typesGivenMembers} that the JVM loaded before the
+     * agent, is one of this module's library: false for a class of another library (another major
+     * version of it) that bears the same name, which then does not switch this module to
+     * {@link #extendLoaded} (Jetty 9.4 and 12 share some names). Called once per such class when
+     * the agent attaches; by default true.
+     */
+    default boolean givesMembersTo(Class<?> loaded) {
+        return true;
+    }
+
+    /**
      * The transformations to use instead of {@link #extend}'s when some class of
      * {@link #typesGivenMembers} was already loaded when the agent started (attached to a running JVM): the JVM lets a loaded
      * class's method bodies change, but not its fields, methods or interfaces. They then apply to

@@ -209,7 +209,8 @@ final class ModuleGate implements ClassFileTransformer {
                 continue;
             }
             for (int i = 0; i < modules.size(); i++) {
-                if (givenMembers.get(i).contains(internalName) && modules.get(i).sees(type.getClassLoader())) {
+                if (givenMembers.get(i).contains(internalName) && modules.get(i).sees(type.getClassLoader())
+                        && modules.get(i).givesMembersTo(type)) {
                     found.add(modules.get(i));
                 }
             }

@@ -56,6 +56,16 @@ final class ModuleTransformer {
         return module.transformsJdkClasses() || (loader != null && loader != PLATFORM);
     }
 
+    /** {@link InstrumentationModule#givesMembersTo}; false if it fails. */
+    boolean givesMembersTo(Class<?> loaded) {
+        try {
+            return module.givesMembersTo(loaded);
+        } catch (RuntimeException | LinkageError e) {
+            AgentErrors.record(module.name(), e);
+            return false;
+        }
+    }
+
     /**
      * Some class the module names was loaded before the agent (attached to a running JVM): from
      * now on the module applies its {@link InstrumentationModule#extendLoaded} transformations, to

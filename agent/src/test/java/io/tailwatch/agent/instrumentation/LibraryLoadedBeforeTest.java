@@ -26,7 +26,17 @@ class LibraryLoadedBeforeTest {
     }
 
     private static InstrumentationModule module(String name, Class<?> named, boolean measuresLoaded, String limits) {
+        return module(name, named, measuresLoaded, limits, true);
+    }
+
+    private static InstrumentationModule module(String name, Class<?> named, boolean measuresLoaded, String limits, boolean itsClass) {
         return new InstrumentationModule() {
+            @Override
+            public boolean givesMembersTo(Class<?> loaded) {
+                return itsClass;
+            }
+
+
             @Override
             public String name() {
                 return name;
@@ -83,6 +93,27 @@ class LibraryLoadedBeforeTest {
                 + " be changed now, so its requests are not measured"), lines.get(0));
         assertTrue(lines.get(1).startsWith("tailwatch: handler-clock: its classes were loaded before the agent started, so its"
                 + " clock starts at the handler"), lines.get(1));
+    }
+
+    /** Jetty 9.4 and 12 share class names: the one loaded switches only the module of its own version. */
+    @Test
+    void aLoadedClassOfAnotherLibraryOfTheSameNameSwitchesNothing() {
+        InstrumentationStatus status = new InstrumentationStatus();
+        ModuleGate gate = new ModuleGate();
+        List<InstrumentationModule> modules = List.of(
+                module("this-version", LoadedA.class, true, "its clock starts at the handler"),
+                module("other-version", LoadedA.class, true, "its clock starts at the handler", false));
+        for (InstrumentationModule m : modules) {
+            gate.add(new ModuleTransformer(m, status, null));
+            status.installed(m.name());
+        }
+        int mark = AgentLog.mark();
+        gate.libraryLoadedBefore(new Class<?>[]{LoadedA.class});
+
+        assertEquals(Map.of("this-version", Mode.HANDLER_START, "other-version", Mode.FULL), status.modes());
+        List<String> lines = AgentLog.linesSince(mark);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("tailwatch: this-version: "), lines.get(0));
     }
 
     @Test

@@ -12,6 +12,8 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.FieldAccessor;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
@@ -38,8 +40,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * involved). The servlet layer answers a servlet's exception itself, so ee10's and ee11's
  * {@code ServletChannel.handleException} is watched too.
  *
- * <p>Fields and interfaces are added as the classes load; a class already loaded when the agent
- * attaches cannot be given them, and the failure is reported once.
+ * <p>Fields and interfaces are added as the classes load. When the agent attaches to a JVM whose
+ * Jetty classes are already loaded, which cannot be given them, {@link #extendLoaded} measures each
+ * request where it completes instead, from Jetty's own objects.
  *
  * <p>Only classes built for Java 17 or later are matched, as every Jetty 12 class is: Jetty 9.4
  * (Java 8, instrumented by {@code jetty9}) and Jetty 10 and 11 (Java 11) have classes of the same
@@ -83,6 +86,83 @@ public final class JettyInstrumentation implements InstrumentationModule {
                 SERVER + "ServerConnector",
                 "org.eclipse.jetty.ee10.servlet.ServletChannel",
                 "org.eclipse.jetty.ee11.servlet.ServletChannel");
+    }
+
+    /** Only Jetty 12's: Jetty 9.4's {@code ManagedSelector$Accept}, of the same name, does not switch this module. */
+    @Override
+    public boolean givesMembersTo(Class<?> loaded) {
+        int version = classFileMajorVersion(loaded);
+        return version < 0 || version >= ClassFileVersion.JAVA_V17.getMajorVersion();
+    }
+
+    /**
+     * The major version of a loaded class's class file, read from its loader's resource (Jetty 9.4's
+     * and 12's classes of the same name differ in it); -1 where it cannot be read.
+     */
+    public static int classFileMajorVersion(Class<?> type) {
+        String resource = type.getName().replace('.', '/') + ".class";
+        ClassLoader loader = type.getClassLoader();
+        try (InputStream in = loader != null ? loader.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
+            byte[] head = in != null ? in.readNBytes(8) : new byte[0];
+            if (head.length < 8 || (head[0] & 0xff) != 0xCA || (head[1] & 0xff) != 0xFE) {
+                return -1;
+            }
+            return ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The classes {@link #extend} gives fields or interfaces; the others take advice alone. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of(IO + "ManagedSelector$Accept",
+                IO + "SelectableChannelEndPoint",
+                INTERNAL + "HttpConnection",
+                INTERNAL + "HttpChannelState",
+                INTERNAL + "HttpChannelState$ChannelRequest");
+    }
+
+    /**
+     * Without added members ({@link JettyAttachedAdvice}): each request is recorded whole where it
+     * completes ({@code completeStream}), from Jetty's own request and response, its clock started
+     * at Jetty's begin time of the request. The connections' figures, the queue time and the
+     * requests in flight need state of the agent's in Jetty's objects and are left out, and so is
+     * {@code http_route}: no request is published to the routing frameworks.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named(INTERNAL + "HttpChannelState").and(JETTY_12)
+                        .and(declaresMethod(named("completeStream").and(takesArguments(2)))))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAttachedAdvice.StreamCompleted.class)
+                                .on(named("completeStream").and(takesArguments(2)))))
+                .type(named(INTERNAL + "HttpChannelState$HandlerInvoker").and(JETTY_12))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAttachedAdvice.HandlerInvoked.class).on(named("run").and(takesNoArguments()))))
+                .type(named(INTERNAL + "HttpChannelState$ChannelCallback").and(JETTY_12))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAttachedAdvice.CallbackFailed.class)
+                                .on(named("failed").and(takesArguments(Throwable.class)))))
+                .type(named(SERVER + "Server").and(JETTY_12))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAttachedAdvice.ServerHandled.class).on(named("handle").and(takesArguments(3)))))
+                .type(named(SERVER + "ServerConnector").and(JETTY_12))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAdvice.ConnectorStarted.class).on(named("doStart").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(JettyAdvice.ConnectorStopping.class).on(named("doStop").and(takesNoArguments()))))
+                .type(named("org.eclipse.jetty.ee10.servlet.ServletChannel").or(named("org.eclipse.jetty.ee11.servlet.ServletChannel"))
+                        .and(JETTY_12))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(JettyAttachedAdvice.ServletThrew.class)
+                                .on(named("handleException").and(takesArguments(Throwable.class)))));
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its request clock starts when Jetty begins to parse the request (the connections' figures, the time queued "
+                + "for a thread, the requests in flight and http_route are not measured)";
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.tailwatch.agent.instrumentation.AdviceFactory;
 import io.tailwatch.agent.instrumentation.InstrumentationModule;
 import io.tailwatch.agent.instrumentation.Transformations;
 import io.tailwatch.agent.instrumentation.jetty.JettyEndPointAccess;
+import io.tailwatch.agent.instrumentation.jetty.JettyInstrumentation;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
 import net.bytebuddy.ClassFileVersion;
@@ -86,6 +87,57 @@ public final class Jetty9Instrumentation implements InstrumentationModule {
                 IO + "ChannelEndPoint",
                 SERVER + "HttpConnection",
                 SERVER + "HttpChannel");
+    }
+
+    /** Only Jetty 9.4's: Jetty 12's {@code ManagedSelector$Accept}, of the same name, does not switch this module. */
+    @Override
+    public boolean givesMembersTo(Class<?> loaded) {
+        int version = JettyInstrumentation.classFileMajorVersion(loaded);
+        return version < 0 || version <= ClassFileVersion.JAVA_V8.getMajorVersion();
+    }
+
+    /** The classes {@link #extend} gives fields or interfaces; {@code ServerConnector} takes advice alone. */
+    @Override
+    public List<String> typesGivenMembers() {
+        return List.of(IO + "ManagedSelector$Accept",
+                IO + "ChannelEndPoint",
+                SERVER + "HttpConnection",
+                SERVER + "HttpChannel");
+    }
+
+    /**
+     * Without added members ({@link Jetty9AttachedAdvice}): the request is kept under its channel in
+     * {@link Jetty9InFlight}, timed from the connection's read that parsed it
+     * ({@link Jetty9AttachedHooks}) and ended at {@code onCompleted}. The
+     * connections' figures and the queue time need the selector's readable event, kept in fields of
+     * the endpoint and connection, and are left out.
+     */
+    @Override
+    public Transformations extendLoaded(Transformations agent) {
+        return agent
+                .type(named(SERVER + "HttpConnection").and(JETTY_94))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(Jetty9AttachedAdvice.Filling.class).on(named("onFillable").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(Jetty9AttachedAdvice.ConnectionClosed.class).on(named("onClose").and(takesNoArguments()))))
+                .type(named(SERVER + "HttpChannel").and(JETTY_94))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(Jetty9AttachedAdvice.RequestStarted.class)
+                                .on(named("onRequest").and(takesArguments(1))
+                                        .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")))))
+                        .visit(AdviceFactory.to(Jetty9AttachedAdvice.Handled.class).on(named("handle").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(Jetty9AttachedAdvice.HandlerThrew.class)
+                                .on(named("handleException").and(takesArguments(Throwable.class))))
+                        .visit(AdviceFactory.to(Jetty9AttachedAdvice.Completed.class).on(named("onCompleted").and(takesNoArguments()))))
+                .type(named(SERVER + "ServerConnector").and(JETTY_94))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(Jetty9Advice.ConnectorStarted.class).on(named("doStart").and(takesNoArguments())))
+                        .visit(AdviceFactory.to(Jetty9Advice.ConnectorStopping.class).on(named("doStop").and(takesNoArguments()))));
+    }
+
+    @Override
+    public String loadedLimits() {
+        return "its request clock starts when a thread starts to read the request (the time it waited for that thread, "
+                + "and the connections' figures, are not measured)";
     }
 
     @Override
