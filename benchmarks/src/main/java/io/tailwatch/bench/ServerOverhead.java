@@ -128,6 +128,7 @@ public final class ServerOverhead {
                 {"undertow-servlet", "undertow", "io.tailwatch.testservers.undertow.UndertowServletService"},
                 {"netty41", "netty41", "io.tailwatch.testservers.netty41.Netty41Service"},
                 {"netty42", "netty42", "io.tailwatch.testservers.netty42.Netty42Service"},
+                {"vertx4", "vertx4", "io.tailwatch.testservers.vertx5.Vertx5Service"},
                 {"vertx5", "vertx5", "io.tailwatch.testservers.vertx5.Vertx5Service"},
                 {"spring-mvc", "spring-mvc", "io.tailwatch.testservers.springmvc.SpringMvcService"},
                 {"jersey", "jersey", "io.tailwatch.testservers.jersey.JerseyService"},
