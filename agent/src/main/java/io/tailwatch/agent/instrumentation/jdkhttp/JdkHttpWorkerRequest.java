@@ -12,7 +12,7 @@ import io.tailwatch.agent.recording.ServerRequest;
  * is not in it. Threads: only the thread reads and writes its own. A response that another thread
  * finishes (an asynchronous handler) is followed there in {@link #foreignExchange}, and the two
  * halves meet in {@link JdkHttpHandOffs}: the worker then gives its {@link #request} away and takes
- * a new one, the one allocation of that path. A thread follows one such response at a time: one
+ * a new one: with the two halves, the allocations of that path. A thread follows one such response at a time: one
  * that interleaves the writes of several loses the status and bytes of all but the last.
  */
 final class JdkHttpWorkerRequest {
