@@ -1,14 +1,12 @@
 package io.tailwatch.agent.instrumentation.jetty;
 
-import io.tailwatch.agent.config.AgentConfig;
+import io.tailwatch.agent.recording.InstalledRecording;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.RequestSeries;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,24 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * completion, timed from Jetty's begin time, with what the request's attributes carried.
  */
 class JettyAttachedHooksTest {
-    private final Recording recording = new Recording(100, 60_000_000_000L, AgentConfig.defaults().bucketsNanos());
-    private Recording previous;
-
-    @BeforeEach
-    void install() {
-        previous = Recording.current();
-        Recording.install(recording);
-    }
-
-    @AfterEach
-    void restore() {
-        Recording.install(previous);
-    }
+    @RegisterExtension
+    final InstalledRecording installed = new InstalledRecording();
+    private final Recording recording = installed.recording();
 
     private List<RequestSeries> series() {
-        AtomicReference<List<RequestSeries>> all = new AtomicReference<>();
-        recording.read(r -> all.set(r.http().series().all()));
-        return all.get();
+        return installed.series();
     }
 
     @Test

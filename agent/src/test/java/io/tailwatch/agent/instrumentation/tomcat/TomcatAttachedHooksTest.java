@@ -1,16 +1,14 @@
 package io.tailwatch.agent.instrumentation.tomcat;
 
-import io.tailwatch.agent.config.AgentConfig;
 import io.tailwatch.agent.recording.CurrentRequest;
+import io.tailwatch.agent.recording.InstalledRecording;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.RequestSeries;
 import io.tailwatch.agent.recording.ServerRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,37 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reused for each of its requests, each counted once, and no queue time claimed.
  */
 class TomcatAttachedHooksTest {
-    private final Recording recording = new Recording(100, 60_000_000_000L, AgentConfig.defaults().bucketsNanos());
-    private Recording previous;
+    @RegisterExtension
+    final InstalledRecording installed = new InstalledRecording();
+    private final Recording recording = installed.recording();
     /** The coyote request's note, as the advice keeps it. */
     private Object note;
 
-    @BeforeEach
-    void install() {
-        previous = Recording.current();
-        Recording.install(recording);
-    }
-
-    @AfterEach
-    void restore() {
-        Recording.install(previous);
-    }
-
     private List<RequestSeries> series() {
-        AtomicReference<List<RequestSeries>> all = new AtomicReference<>();
-        recording.read(r -> all.set(r.http().series().all()));
-        return all.get();
+        return installed.series();
     }
 
     private long count(String status) {
-        long n = 0;
-        for (RequestSeries s : series()) {
-            if (status.equals(s.statusCode())) {
-                long[] cumulative = s.duration().cumulativeCounts();
-                n += cumulative[cumulative.length - 1];
-            }
-        }
-        return n;
+        return installed.count(status);
     }
 
     /** What the advice does from the read of the request line to the adapter. */
