@@ -93,12 +93,15 @@ final class AgentCollector extends Collector {
                 "Size of HTTP request bodies, where the request declared it (Content-Length).");
         SampleWriter.Family responseSize = out.family("http_server_response_body_size_bytes", Type.SUMMARY,
                 "Size of HTTP response bodies as written by the application.");
+        long recorded = 0;
         for (RequestSeries s : all) {
             List<String> names = new ArrayList<>();
             List<String> values = new ArrayList<>();
             labels(s, names, values);
+            long[] counts = s.duration().cumulativeCounts();
+            recorded += counts[counts.length - 1];
             duration.histogram("http_server_request_duration_seconds", names, values, durationBuckets,
-                    s.duration().cumulativeCounts(), s.duration().sum() / SampleWriter.NANOS_PER_SECOND);
+                    counts, s.duration().sum() / SampleWriter.NANOS_PER_SECOND);
             requestSize.sample("http_server_request_body_size_bytes_count", names, values, s.requestBodyCount());
             requestSize.sample("http_server_request_body_size_bytes_sum", names, values, s.requestBodyBytes());
             responseSize.sample("http_server_response_body_size_bytes_count", names, values, s.responseBodyCount());
@@ -107,8 +110,9 @@ final class AgentCollector extends Collector {
         quantiles(out, "tailwatch_http_server_request_duration_quantile_seconds",
                 "Exact quantiles of HTTP server request duration over the sliding window, all requests of this instance.",
                 http.durationWindow());
+        // Begun less counted above, so that this gauge and the counts above agree (see HttpServerRecorder).
         out.family("http_server_active_requests", Type.GAUGE, "HTTP server requests being handled now.")
-                .sample("http_server_active_requests", http.active());
+                .sample("http_server_active_requests", http.activeBeside(recorded));
         out.family("tailwatch_http_server_request_queue_seconds", Type.HISTOGRAM,
                         "Time requests waited between the server having them and a thread starting to handle them.")
                 .histogram("tailwatch_http_server_request_queue_seconds", http.queue(), durationBuckets,
@@ -179,7 +183,7 @@ final class AgentCollector extends Collector {
         out.family("tailwatch_connections_accepted", Type.COUNTER, "TCP connections the application accepted.")
                 .sample("tailwatch_connections_accepted_total", c.acceptedCount());
         out.family("tailwatch_connections_open", Type.GAUGE, "Connections of instrumented servers open now.")
-                .sample("tailwatch_connections_open", c.open());
+                .sample("tailwatch_connections_open", c.openAtHarvest());
         out.family("tailwatch_connection_setup_seconds", Type.HISTOGRAM,
                         "Time from a connection's accept to the start of its first request.")
                 .histogram("tailwatch_connection_setup_seconds", c.setup(), durationBuckets, SampleWriter.NANOS_PER_SECOND);

@@ -10,13 +10,19 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A request's duration runs from the moment the server has the request (before it waits for a
  * worker thread) to the end of its response; its queue time from that moment to the start of its
  * handling thread's work.
+ *
+ * <p>The active-requests gauge a scrape shows is {@link #activeBeside(long)}: the requests begun,
+ * read after the series, less those the scrape found in the series. A request is active in a scrape
+ * exactly when it is not in that scrape's counts, so a reader that waits for no active request finds
+ * every request counted, and one that waits for a count finds no request still active.
  */
 public final class HttpServerRecorder {
     private final RequestSeriesTable series;
     private final Distribution durations = Distribution.ofNanos();
     private final Distribution queue = Distribution.ofNanos();
     private final Distribution allocated = Distribution.ofBytes();
-    private final LongAdder active = new LongAdder();
+    private final LongAdder began = new LongAdder();
+    private final LongAdder ended = new LongAdder();
     private final SlidingWindow durationWindow;
     private final SlidingWindow queueWindow;
     private final RequestPauses pauses;
@@ -37,12 +43,12 @@ public final class HttpServerRecorder {
 
     /** A request has been read and is now being handled. */
     public void requestBegan() {
-        active.increment();
+        began.increment();
     }
 
     /** A request that {@link #requestBegan() began} has ended, successfully or not. */
     public void requestEnded() {
-        active.decrement();
+        ended.increment();
     }
 
     /**
@@ -135,8 +141,19 @@ public final class HttpServerRecorder {
         return allocated;
     }
 
+    /** Requests begun and not yet ended, now. */
     public long active() {
-        return active.sum();
+        return Math.max(0, began.sum() - ended.sum());
+    }
+
+    /**
+     * Requests begun and not among {@code recorded}, the requests a reader has just counted in
+     * {@link #series()}. Read after the series, so that every request counted there has begun: the
+     * gauge and the counts of one scrape agree (see the class comment). Every recorded request was
+     * begun first ({@link ServerRequest#end} is the only recorder).
+     */
+    public long activeBeside(long recorded) {
+        return Math.max(0, began.sum() - recorded);
     }
 
     /** Durations of all requests over the window. Reader side only. */

@@ -189,8 +189,11 @@ public final class ServerRequest {
         if (!STATE.compareAndSet(this, IN_FLIGHT, IDLE)) {
             return false;
         }
-        http.requestEnded();
-        http.recordRequest(methodIndex, status, errorClass, route, arrivalNanos, nowNanos, requestBodyBytes, responseBodyBytes);
+        try {
+            http.recordRequest(methodIndex, status, errorClass, route, arrivalNanos, nowNanos, requestBodyBytes, responseBodyBytes);
+        } finally {
+            http.requestEnded();
+        }
         if (connection != null) {
             connection.requestEnded(nowNanos);
         }
