@@ -150,15 +150,14 @@ final class NettyAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static Object enter(@Advice.This ChannelHandlerContext ctx, @Advice.Argument(0) Object message,
                             @Advice.Local("mark") long mark) {
-            if (NettyHooks.isRequest(message)) {
-                Channel channel = ctx.channel();
-                if (!channel.eventLoop().inEventLoop()) {
-                    Object connection = NettyHooks.handlerPickedUp(channel, message);
-                    if (connection != null) {
-                        mark = NettyHooks.allocationMark();
-                    }
-                    return connection;
+            // The thread first: on the event loop (most calls) no type test of the message is made.
+            Channel channel = ctx.channel();
+            if (!channel.eventLoop().inEventLoop() && NettyHooks.isRequest(message)) {
+                Object connection = NettyHooks.handlerPickedUp(channel, message);
+                if (connection != null) {
+                    mark = NettyHooks.allocationMark();
                 }
+                return connection;
             }
             return null;
         }
