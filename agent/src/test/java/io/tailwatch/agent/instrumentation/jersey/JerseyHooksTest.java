@@ -68,10 +68,15 @@ class JerseyHooksTest {
 
     /** Routes one request on a published ServerRequest and returns the route it was recorded with. */
     private String route(List<?> templates, String basePath) {
+        return routeWith(() -> JerseyHooks.matched(templates, basePath));
+    }
+
+    /** As {@link #route}, with {@code match} the hook to run while the request is published. */
+    private String routeWith(Runnable match) {
         ServerRequest request = new ServerRequest();
         request.begin(null, 0, "GET", -1);
         ServerRequest previous = CurrentRequest.enter(request);
-        JerseyHooks.matched(templates, basePath);
+        match.run();
         CurrentRequest.exit(previous);
         request.status(200);
         request.end(10);
@@ -137,18 +142,7 @@ class JerseyHooksTest {
     }
 
     private String routeLoaded(List<?> templates, String basePath) {
-        ServerRequest request = new ServerRequest();
-        request.begin(null, 0, "GET", -1);
-        ServerRequest previous = CurrentRequest.enter(request);
-        JerseyHooks.matchedLoaded(templates, basePath);
-        CurrentRequest.exit(previous);
-        request.status(200);
-        request.end(10);
-        String route = recording.http().series().all().stream()
-                .filter(s -> s.route() != null).map(s -> s.route()).reduce((a, b) -> b).orElse(null);
-        recording = new Recording(100, 60_000_000_000L, AgentConfig.defaults().bucketsNanos());
-        Recording.install(recording);
-        return route;
+        return routeWith(() -> JerseyHooks.matchedLoaded(templates, basePath));
     }
 
     private static List<Object> matchedLoaded(Object... outermostFirst) {
