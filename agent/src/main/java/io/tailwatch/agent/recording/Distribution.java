@@ -64,8 +64,9 @@ public final class Distribution {
     /** Records one value; negative values (a clock that stepped back) count as zero, larger than the range as its top. */
     public void record(long value) {
         long v = value < 0 ? 0 : Math.min(value, highest);
-        recorders[(int) Thread.currentThread().getId() & (STRIPES - 1)].recordValue(v);
+        // The sum first: a value a harvest finds is then always in the sum read after it (see sum()).
         sum.add(v);
+        recorders[(int) Thread.currentThread().getId() & (STRIPES - 1)].recordValue(v);
     }
 
     /**
@@ -100,7 +101,8 @@ public final class Distribution {
 
     /**
      * The exact sum of recorded values. It is read without a lock, so during recording it may
-     * include values not yet harvested into {@link #cumulative()}.
+     * include values not yet harvested into {@link #cumulative()}; read after a harvest, it always
+     * includes every value that harvest found.
      */
     public long sum() {
         return sum.sum();
