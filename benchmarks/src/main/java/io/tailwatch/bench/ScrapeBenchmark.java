@@ -1,6 +1,7 @@
 package io.tailwatch.bench;
 
 import io.tailwatch.agent.config.AgentConfig;
+import io.tailwatch.agent.export.FastGzipOutputStream;
 import io.tailwatch.agent.export.MetricsExporter;
 import io.tailwatch.agent.recording.HttpServerRecorder;
 import io.tailwatch.agent.recording.Recording;
@@ -20,10 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * One scrape of {@code /metrics} without the HTTP around it: harvest, collect and write the text
- * format for a recording with {@value #SERIES} HTTP label sets, plus the JVM metrics.
+ * format for a recording with {@value #SERIES} HTTP label sets, plus the JVM metrics; and the same
+ * gzipped, as {@code MetricsEndpoint} sends it to Prometheus.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -71,6 +74,16 @@ public class ScrapeBenchmark {
     public int scrape() throws IOException {
         out.reset();
         exporter.write(null, out);
+        return out.size();
+    }
+
+    /** The same, compressed as the endpoint compresses for a scraper that accepts gzip (Prometheus does). */
+    @Benchmark
+    public int scrapeGzip() throws IOException {
+        out.reset();
+        try (GZIPOutputStream zip = new FastGzipOutputStream(out)) {
+            exporter.write(null, zip);
+        }
         return out.size();
     }
 }

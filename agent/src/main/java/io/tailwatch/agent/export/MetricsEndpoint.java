@@ -389,7 +389,7 @@ public final class MetricsEndpoint implements Closeable {
             boolean gzip = request.acceptsGzip();
             String contentType;
             if (gzip) {
-                try (GZIPOutputStream zip = new GZIPOutputStream(body)) {
+                try (GZIPOutputStream zip = new FastGzipOutputStream(body)) {
                     contentType = exposition.write(request.header("accept"), zip);
                 }
             } else {

@@ -4,12 +4,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.tailwatch.agent.recording.Recording;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Exposes a {@link Recording} and the JVM in the Prometheus text format (0.0.4) or OpenMetrics
@@ -27,7 +24,7 @@ public final class MetricsExporter implements MetricsEndpoint.Exposition {
     @Override
     public String write(String accept, OutputStream out) throws IOException {
         String contentType = TextFormat.chooseContentType(accept);
-        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 16 * 1024);
+        Writer writer = new Utf8BufferedWriter(out, 16 * 1024);
         TextFormat.writeFormat(contentType, writer, registry.metricFamilySamples());
         writer.flush();
         return contentType;
