@@ -32,12 +32,15 @@ import java.util.regex.Pattern;
  * and stops it. The Markdown table gives medians over the rounds and ratios to no agent: throughput,
  * client P99, start-up to the first response, RSS and live heap after the load, and server CPU per
  * request. With tailwatch, its own mean and P99 over the measured interval stand beside wrk's.
- * Client and server share the machine's cores, so the figures are ratios, not absolutes.
+ * Client and server share the machine's cores, so the figures are ratios, not absolutes;
+ * {@code --pin=true} gives the server a core of its own. {@code --variant=ARGS} adds a mode with more
+ * agent arguments; {@code --series=N} gives every service N label sets first and
+ * {@code --scrape-every=S} adds a mode scraped every S seconds.
  * Run by {@code scripts/bench-servers}; not a test (no thresholds).
  */
 public final class ServerOverhead {
     enum Mode {
-        NONE("no agent"), TAILWATCH("tailwatch"), OTEL("OpenTelemetry");
+        NONE("no agent"), TAILWATCH("tailwatch"), SCRAPED("tailwatch, scraped"), VARIANT("tailwatch, variant"), OTEL("OpenTelemetry");
 
         final String title;
 
@@ -50,8 +53,12 @@ public final class ServerOverhead {
     record Server(String name, String classPath, String mainClass) {
     }
 
-    /** One wrk run, and what tailwatch said of the same interval (NaN in other modes). */
-    record Load(double rps, double clientMeanMs, double clientP99Ms, double agentMeanMs, double agentP99Ms, double cpuMicrosPerRequest) {
+    /**
+     * One wrk run, and what tailwatch said of the same interval (NaN in other modes); in the scraped
+     * mode, how many scrapes ran during it and the median and longest of their times at the scraper.
+     */
+    record Load(double rps, double clientMeanMs, double clientP99Ms, double agentMeanMs, double agentP99Ms, double cpuMicrosPerRequest,
+                int scrapes, double scrapeMedianMs, double scrapeMaxMs) {
     }
 
     /** One start of a server in one mode. */
@@ -66,6 +73,8 @@ public final class ServerOverhead {
     private final Path agentJar;
     private final Path otelJar;
     private final Map<String, String> options;
+    /** The machine's cores, read before {@code --pin} confines this JVM to one. */
+    private final int cores = Runtime.getRuntime().availableProcessors();
 
     private ServerOverhead(Path root, Map<String, String> options) {
         this.root = root;
@@ -86,6 +95,10 @@ public final class ServerOverhead {
         options.put("servers", "all");
         options.put("scenarios", "keep-alive,close");
         options.put("otel", "");
+        options.put("scrape-every", "0");
+        options.put("variant", "");
+        options.put("pin", "false");
+        options.put("series", "0");
         options.put("out", "");
         options.put("root", ".");
         for (String arg : args) {
@@ -151,7 +164,17 @@ public final class ServerOverhead {
     }
 
     private List<Mode> modes() {
-        return otelJar == null ? List.of(Mode.NONE, Mode.TAILWATCH) : List.of(Mode.NONE, Mode.TAILWATCH, Mode.OTEL);
+        List<Mode> modes = new ArrayList<>(List.of(Mode.NONE, Mode.TAILWATCH));
+        if (option("scrape-every") > 0) {
+            modes.add(Mode.SCRAPED);
+        }
+        if (!options.get("variant").isEmpty()) {
+            modes.add(Mode.VARIANT);
+        }
+        if (otelJar != null) {
+            modes.add(Mode.OTEL);
+        }
+        return modes;
     }
 
     private List<String> scenarios() {
@@ -159,6 +182,15 @@ public final class ServerOverhead {
     }
 
     private void run() throws Exception {
+        if (pinned()) {
+            // This JVM scrapes in the scraped mode: its threads, present and future, go with wrk on core 0.
+            Process pin = new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true).start();
+            String said = new String(pin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (pin.waitFor() != 0) {
+                throw new IllegalStateException("taskset failed: " + said);
+            }
+        }
         List<Server> servers = servers();
         List<Mode> modes = modes();
         Map<String, Map<Mode, List<Run>>> runs = new LinkedHashMap<>();
@@ -170,12 +202,14 @@ public final class ServerOverhead {
                     runs.computeIfAbsent(server.name, s -> new LinkedHashMap<>()).computeIfAbsent(mode, m -> new ArrayList<>()).add(run);
                     for (Map.Entry<String, Load> e : run.loads.entrySet()) {
                         Load l = e.getValue();
-                        System.out.printf(Locale.ROOT, "round %d %-16s %-10s %-13s %8.0f req/s  client mean %6.2f ms p99 %6.2f ms  cpu %5.1f us/req%s%n",
-                                round + 1, server.name, e.getKey(), mode.title, l.rps, l.clientMeanMs, l.clientP99Ms, l.cpuMicrosPerRequest,
-                                mode == Mode.TAILWATCH ? String.format(Locale.ROOT, "  agent mean %6.2f ms p99 %6.2f ms", l.agentMeanMs, l.agentP99Ms) : "");
+                        System.out.printf(Locale.ROOT, "round %d %-16s %-10s %-18s %8.0f req/s  client mean %6.2f ms p99 %6.2f ms  cpu %5.1f us/req%s%s%n",
+                                round + 1, server.name, e.getKey(), title(mode), l.rps, l.clientMeanMs, l.clientP99Ms, l.cpuMicrosPerRequest,
+                                tailwatch(mode) ? String.format(Locale.ROOT, "  agent mean %6.2f ms p99 %6.2f ms", l.agentMeanMs, l.agentP99Ms) : "",
+                                mode == Mode.SCRAPED ? String.format(Locale.ROOT, "  %d scrapes, median %.1f ms, longest %.1f ms",
+                                        l.scrapes, l.scrapeMedianMs, l.scrapeMaxMs) : "");
                     }
                     System.out.printf(Locale.ROOT, "round %d %-16s start-up %s: %.0f ms, RSS %.0f MB, live heap %.1f MB%n",
-                            round + 1, server.name, mode.title, run.startupMs, run.rssMb, run.liveHeapMb);
+                            round + 1, server.name, title(mode), run.startupMs, run.rssMb, run.liveHeapMb);
                 }
             }
         }
@@ -190,10 +224,11 @@ public final class ServerOverhead {
     private String table(Map<String, Map<Mode, List<Run>>> runs, List<Mode> modes) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), JDK %s, by `scripts/bench-servers%s`: wrk -t%d -c%d, %d s per run after %d s of warm-up, "
-                        + "%s, median of %d interleaved rounds; worker pool %d.%n%n",
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+                        + "%s, median of %d interleaved rounds; worker pool %d%s.%n%n",
+                LocalDate.now(), cores, System.getProperty("os.arch"),
                 System.getProperty("java.runtime.version"), String.join(" ", argsForDisplay()), option("threads"), option("connections"),
-                option("duration"), option("warmup"), options.get("path"), option("rounds"), option("workers")));
+                option("duration"), option("warmup"), options.get("path"), option("rounds"), option("workers"),
+                pinned() ? "; server on core 1, wrk and the scraper on core 0" : ""));
         out.append("| server | load | mode | req/s | ×req/s | client P99 | ×P99 | CPU µs/req | client mean | tailwatch mean | tailwatch P99 |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<Mode, List<Run>>> server : runs.entrySet()) {
@@ -206,11 +241,27 @@ public final class ServerOverhead {
                     double rps = median(loads, Load::rps);
                     double p99 = median(loads, Load::clientP99Ms);
                     out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %s | %.2f ms | %s | %.1f | %.2f ms | %s | %s |%n",
-                            server.getKey(), scenario, mode.title, rps, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", rps / rps0),
+                            server.getKey(), scenario, title(mode), rps, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", rps / rps0),
                             p99, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", p99 / p990), median(loads, Load::cpuMicrosPerRequest),
                             median(loads, Load::clientMeanMs),
-                            mode == Mode.TAILWATCH ? String.format(Locale.ROOT, "%.2f ms", median(loads, Load::agentMeanMs)) : "",
-                            mode == Mode.TAILWATCH ? String.format(Locale.ROOT, "%.2f ms", median(loads, Load::agentP99Ms)) : ""));
+                            tailwatch(mode) ? String.format(Locale.ROOT, "%.2f ms", median(loads, Load::agentMeanMs)) : "",
+                            tailwatch(mode) ? String.format(Locale.ROOT, "%.2f ms", median(loads, Load::agentP99Ms)) : ""));
+                }
+            }
+        }
+        if (option("series") > 0) {
+            out.append(String.format(Locale.ROOT, "%nBefore its warm-up, every service was sent %d requests to /status/<code> with 8 methods and"
+                    + " %d status codes: %d label sets, the measured GET 200 among them.%n", option("series"), statusCodes(option("series")).size(), option("series")));
+        }
+        if (option("scrape-every") > 0) {
+            out.append(String.format(Locale.ROOT, "%ntailwatch, scraped: as tailwatch, and /metrics fetched every %d s from the warm-up on (the measured run's scrapes counted), with"
+                    + " Prometheus' Accept and Accept-Encoding: gzip headers. Scrapes per run, median and longest scrape at the scraper (medians over the rounds):%n",
+                    option("scrape-every")));
+            for (Map.Entry<String, Map<Mode, List<Run>>> server : runs.entrySet()) {
+                for (String scenario : scenarios()) {
+                    List<Load> loads = loads(server.getValue().get(Mode.SCRAPED), scenario);
+                    out.append(String.format(Locale.ROOT, "- %s, %s: %.0f scrapes, median %.1f ms, longest %.1f ms%n", server.getKey(), scenario,
+                            median(loads, l -> l.scrapes), median(loads, Load::scrapeMedianMs), median(loads, Load::scrapeMaxMs)));
                 }
             }
         }
@@ -218,7 +269,7 @@ public final class ServerOverhead {
         for (Map.Entry<String, Map<Mode, List<Run>>> server : runs.entrySet()) {
             for (Mode mode : modes) {
                 List<Run> r = server.getValue().get(mode);
-                out.append(String.format(Locale.ROOT, "| %s | %s | %.0f ms | %.0f MB | %.1f MB |%n", server.getKey(), mode.title,
+                out.append(String.format(Locale.ROOT, "| %s | %s | %.0f ms | %.0f MB | %.1f MB |%n", server.getKey(), title(mode),
                         medianRuns(r, Run::startupMs), medianRuns(r, Run::rssMb), medianRuns(r, Run::liveHeapMb)));
             }
         }
@@ -275,15 +326,19 @@ public final class ServerOverhead {
         // response waiting some 40 ms for Nagle's algorithm. The other servers ignore it.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-Dsun.net.httpserver.nodelay=true"));
-        if (mode == Mode.TAILWATCH) {
+        if (tailwatch(mode)) {
             // The quantile window is the measured interval, so the agent's P99 is that of the same requests as wrk's.
-            command.add("-javaagent:" + agentJar + "=host=127.0.0.1,port=0,window=" + Math.max(6, option("duration")) + "s");
+            command.add("-javaagent:" + agentJar + "=host=127.0.0.1,port=0,window=" + Math.max(6, option("duration")) + "s"
+                    + (mode == Mode.VARIANT ? "," + options.get("variant") : ""));
         } else if (mode == Mode.OTEL) {
             command.addAll(otelOptions(Integer.toString(freePort())));
             command.add("-javaagent:" + otelJar);
         }
         command.addAll(List.of("-cp", server.classPath, server.mainClass, "0", Integer.toString(option("workers"))));
         long started = System.nanoTime();
+        if (pinned()) {
+            command.addAll(0, List.of("taskset", "-c", "1"));
+        }
         Process process = new ProcessBuilder(command).start();
         List<String> stdout = pump(process.getInputStream());
         List<String> stderr = pump(process.getErrorStream());
@@ -291,14 +346,23 @@ public final class ServerOverhead {
             int port = Integer.parseInt(await(stdout, LISTENING, process, stderr));
             String url = "http://127.0.0.1:" + port + options.get("path");
             double startupMs = firstSuccess(url, started);
-            int metrics = mode == Mode.TAILWATCH ? Integer.parseInt(await(stderr, METRICS, process, stderr)) : -1;
+            int metrics = tailwatch(mode) ? Integer.parseInt(await(stderr, METRICS, process, stderr)) : -1;
+            if (option("series") > 0) {
+                populate(port, option("series"));
+            }
             Map<String, Load> loads = new LinkedHashMap<>();
             for (String scenario : scenarios()) {
                 boolean close = scenario.equals("close");
+                // Scraped through the warm-up too, as Prometheus would be: the scrape code is compiled before the measured run.
+                Scraper scraper = mode == Mode.SCRAPED ? new Scraper(metrics, option("scrape-every")) : null;
                 wrk(url, option("warmup"), close);
                 String before = metrics > 0 ? scrape(metrics) : null;
                 long cpuBefore = cpuTicks(process.pid());
+                if (scraper != null) {
+                    scraper.forgetSoFar();
+                }
                 String output = wrk(url, option("duration"), close);
+                List<Double> scrapeMs = scraper == null ? List.of() : scraper.stop();
                 long cpuTicks = cpuTicks(process.pid()) - cpuBefore;
                 double agentMean = Double.NaN;
                 double agentP99 = Double.NaN;
@@ -312,7 +376,9 @@ public final class ServerOverhead {
                 double rps = requestsPerSecond(output);
                 double requests = rps * option("duration");
                 loads.put(scenario, new Load(rps, latencyMs(output, "Latency\\s+(\\S+)"), latencyMs(output, "\\s99%\\s+(\\S+)"),
-                        agentMean, agentP99, cpuTicks * (1e6 / CLOCK_TICKS_PER_SECOND) / requests));
+                        agentMean, agentP99, cpuTicks * (1e6 / CLOCK_TICKS_PER_SECOND) / requests, scrapeMs.size(),
+                        scrapeMs.isEmpty() ? Double.NaN : median(scrapeMs.stream().mapToDouble(Double::doubleValue).sorted().toArray()),
+                        scrapeMs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
             }
             return new Run(startupMs, loads, rssMb(process.pid()), liveHeapMb(process.pid()));
         } finally {
@@ -320,6 +386,118 @@ public final class ServerOverhead {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    /**
+     * With {@code --pin=true} the server runs on core 1, and wrk and this JVM on core 0 ({@code taskset}): the two
+     * no longer trade cores from one moment to the next, which moved a run's throughput by up to
+     * half; and everything the server's JVM does (the agent's threads, JIT, GC) is on its core.
+     */
+    private boolean pinned() {
+        return Boolean.parseBoolean(options.get("pin"));
+    }
+
+    private static boolean tailwatch(Mode mode) {
+        return mode == Mode.TAILWATCH || mode == Mode.SCRAPED || mode == Mode.VARIANT;
+    }
+
+    /** The mode's name in the table; the variant's says its agent arguments. */
+    private String title(Mode mode) {
+        return mode == Mode.VARIANT ? "tailwatch, " + options.get("variant") : mode.title;
+    }
+
+    private static final String[] POPULATE_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"};
+
+    /** Enough status codes from 200 to 599 (not 204, 205, 304: they take no body) for {@code series} label sets with 8 methods. */
+    static List<Integer> statusCodes(int series) {
+        List<Integer> codes = new ArrayList<>();
+        for (int code = 200; code < 600 && codes.size() * POPULATE_METHODS.length < series; code++) {
+            if (code != 204 && code != 205 && code != 304) {
+                codes.add(code);
+            }
+        }
+        if (codes.size() * POPULATE_METHODS.length < series) {
+            throw new IllegalArgumentException("--series is at most " + codes.size() * POPULATE_METHODS.length);
+        }
+        return codes;
+    }
+
+    /**
+     * Makes {@code series} label sets (method x status code) with one request each to the service's
+     * {@code /status/<code>} (the JDK test service has it), over raw sockets: the JDK's HTTP client
+     * refuses some methods.
+     */
+    private static void populate(int port, int series) throws IOException {
+        List<Integer> codes = statusCodes(series);
+        int sent = 0;
+        for (int code : codes) {
+            for (String method : POPULATE_METHODS) {
+                if (sent++ == series) {
+                    return;
+                }
+                try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write((method + " /status/" + code + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                    if (status == null || !status.startsWith("HTTP/1.1 " + code)) {
+                        throw new IllegalStateException(method + " /status/" + code + " answered " + status
+                                + "; --series needs a service with /status/<code> (jdk-httpserver)");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Fetches /metrics as Prometheus does, every so many seconds, until stopped; keeps each scrape's time. */
+    private static final class Scraper {
+        private static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        private final List<Double> millis = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean stopped;
+
+        Scraper(int port, int everySeconds) {
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .header("Accept", PROMETHEUS_ACCEPT).header("Accept-Encoding", "gzip").build();
+            thread = new Thread(() -> {
+                long next = System.nanoTime();
+                while (!stopped) {
+                    try {
+                        long started = System.nanoTime();
+                        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("/metrics answered " + response.statusCode());
+                        }
+                        millis.add((System.nanoTime() - started) / 1e6);
+                        next += TimeUnit.SECONDS.toNanos(everySeconds);
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, "scraper");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Keeps only the scrapes from now on. */
+        void forgetSoFar() {
+            millis.clear();
+        }
+
+        List<Double> stop() throws InterruptedException {
+            stopped = true;
+            thread.interrupt();
+            thread.join();
+            return new ArrayList<>(millis);
         }
     }
 
@@ -347,7 +525,8 @@ public final class ServerOverhead {
     }
 
     private String wrk(String url, int seconds, boolean close) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t" + option("threads"), "-c" + option("connections"),
+        List<String> command = new ArrayList<>(pinned() ? List.of("taskset", "-c", "0") : List.of());
+        command.addAll(List.of("wrk", "-t" + option("threads"), "-c" + option("connections"),
                 "-d" + seconds + "s", "--latency"));
         if (close) {
             command.addAll(List.of("-H", "Connection: close"));
