@@ -18,26 +18,24 @@ class Utf8BufferedWriterTest {
     private static void assertSameBytesAsJdk(String text, int bufferBytes) throws IOException {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (Writer jdk = new OutputStreamWriter(expected, StandardCharsets.UTF_8)) {
-            jdk.write(text);
-            jdk.append('|');
-            for (int i = 0; i < text.length(); i++) {
-                jdk.append(text.charAt(i));
-            }
-            jdk.write(text.toCharArray(), 0, text.length());
-            jdk.append(text, 0, text.length());
+            writeEachWay(jdk, text);
         }
         ByteArrayOutputStream actual = new ByteArrayOutputStream();
         try (Writer ours = new Utf8BufferedWriter(actual, bufferBytes)) {
-            ours.write(text);
-            ours.append('|');
-            for (int i = 0; i < text.length(); i++) {
-                ours.append(text.charAt(i));
-            }
-            ours.write(text.toCharArray(), 0, text.length());
-            ours.append(text, 0, text.length());
+            writeEachWay(ours, text);
         }
         assertArrayEquals(expected.toByteArray(), actual.toByteArray(), () -> "text " + text.codePoints()
                 .mapToObj(Integer::toHexString).toList() + ", buffer " + bufferBytes);
+    }
+
+    private static void writeEachWay(Writer writer, String text) throws IOException {
+        writer.write(text);
+        writer.append('|');
+        for (int i = 0; i < text.length(); i++) {
+            writer.append(text.charAt(i));
+        }
+        writer.write(text.toCharArray(), 0, text.length());
+        writer.append(text, 0, text.length());
     }
 
     @Test
