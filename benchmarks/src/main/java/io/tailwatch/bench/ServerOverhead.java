@@ -250,7 +250,7 @@ public final class ServerOverhead {
             }
         }
         if (option("series") > 0) {
-            out.append(String.format(Locale.ROOT, "%nBefore its warm-up, every service was sent %d requests to /status/<code> with 8 methods and"
+            out.append(String.format(Locale.ROOT, "%nBefore its warm-up, every service was sent %d requests to /status/?code=N with 8 methods and"
                     + " %d status codes: %d label sets, the measured GET 200 among them.%n", option("series"), statusCodes(option("series")).size(), option("series")));
         }
         if (option("scrape-every") > 0) {
@@ -425,7 +425,7 @@ public final class ServerOverhead {
 
     /**
      * Makes {@code series} label sets (method x status code) with one request each to the service's
-     * {@code /status/<code>} (the JDK test service has it), over raw sockets: the JDK's HTTP client
+     * {@code /status/?code=N} (the JDK test service has it), over raw sockets: the JDK's HTTP client
      * refuses some methods.
      */
     private static void populate(int port, int series) throws IOException {
@@ -438,12 +438,12 @@ public final class ServerOverhead {
                 }
                 try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
                     socket.setSoTimeout(10_000);
-                    socket.getOutputStream().write((method + " /status/" + code + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    socket.getOutputStream().write((method + " /status/?code=" + code + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
                     if (status == null || !status.startsWith("HTTP/1.1 " + code)) {
-                        throw new IllegalStateException(method + " /status/" + code + " answered " + status
-                                + "; --series needs a service with /status/<code> (jdk-httpserver)");
+                        throw new IllegalStateException(method + " /status/?code=" + code + " answered " + status
+                                + "; --series needs a service with /status/?code=N (jdk-httpserver)");
                     }
                 }
             }

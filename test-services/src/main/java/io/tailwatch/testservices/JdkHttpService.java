@@ -53,10 +53,10 @@ public final class JdkHttpService {
 
         server.createContext("/hello", exchange -> respond(exchange, 200, HELLO));
         server.createContext("/error", exchange -> respond(exchange, 500, "failed\n".getBytes(StandardCharsets.UTF_8)));
-        // Any status, by path (/status/418): many label sets for the scrape benchmark (ServerOverhead --series).
+        // Any status, as JdkAnyStatusService answers it (/status/?code=418): many label sets for the
+        // scrape benchmark (ServerOverhead --series).
         server.createContext("/status/", exchange -> {
-            int status = Integer.parseInt(exchange.getRequestURI().getPath().substring("/status/".length()));
-            exchange.sendResponseHeaders(status, -1);
+            exchange.sendResponseHeaders(JdkAnyStatusService.requestedStatus(exchange.getRequestURI().getRawQuery()), -1);
             exchange.close();
         });
         server.createContext("/throw", exchange -> {

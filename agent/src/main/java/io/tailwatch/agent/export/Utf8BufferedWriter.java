@@ -13,7 +13,8 @@ import java.io.Writer;
  * takes the writer's lock. With 1000 label sets that was two thirds of a scrape's time
  * ({@code ScrapeBenchmark}). This writer takes no lock: it must not be shared between threads.
  *
- * <p>A lone surrogate is written as {@code ?}, as the JDK's UTF-8 encoder replaces it.
+ * <p>A lone surrogate is written as {@code ?}, as the JDK's UTF-8 encoder replaces it. The
+ * {@code append} methods are {@code Writer}'s own, which come here through {@code write}.
  */
 final class Utf8BufferedWriter extends Writer {
     private final OutputStream out;
@@ -54,40 +55,10 @@ final class Utf8BufferedWriter extends Writer {
     }
 
     @Override
-    public void write(String s) throws IOException {
-        write(s, 0, s.length());
-    }
-
-    @Override
     public void write(char[] chars, int off, int len) throws IOException {
         for (int i = off, end = off + len; i < end; i++) {
             put(chars[i]);
         }
-    }
-
-    @Override
-    public Writer append(char c) throws IOException {
-        put(c);
-        return this;
-    }
-
-    @Override
-    public Writer append(CharSequence s) throws IOException {
-        CharSequence text = s == null ? "null" : s;
-        return append(text, 0, text.length());
-    }
-
-    @Override
-    public Writer append(CharSequence s, int start, int end) throws IOException {
-        if (s instanceof String) {
-            write((String) s, start, end - start);
-            return this;
-        }
-        CharSequence text = s == null ? "null" : s;
-        for (int i = start; i < end; i++) {
-            put(text.charAt(i));
-        }
-        return this;
     }
 
     /** One character; small enough to be inlined where it is ASCII with room in the buffer. */
@@ -153,10 +124,7 @@ final class Utf8BufferedWriter extends Writer {
     public void close() throws IOException {
         if (pendingHigh != 0) {
             pendingHigh = 0;
-            if (used > buffer.length - 4) {
-                drain();
-            }
-            buffer[used++] = '?';
+            put('?');
         }
         flush();
     }
