@@ -515,8 +515,12 @@ public abstract class AbstractHttpServerIT {
                         "quantile " + q + " = " + v + " s outside [handler's 0.005 s, client's max "
                                 + clientMax / 1e9 + " s + 1 % + 1 ms]");
             }
+            // The mean gets the same 1 ms of slack as each quantile, for the same reason: on JDK 25 a
+            // virtual thread once stopped the clock 3.5 µs on average after the client had its
+            // responses (CI of 85b644c, Spring MVC).
             double agentMean = mean(before, after, DURATION, get(200));
-            assertTrue(agentMean <= meanSeconds(single), "agent mean " + agentMean + " > client mean " + meanSeconds(single));
+            assertTrue(agentMean <= meanSeconds(single) + 0.001,
+                    "agent mean " + agentMean + " > client mean " + meanSeconds(single) + " + 1 ms");
             double singleQueue = mean(before, after, "tailwatch_http_server_request_queue_seconds", Map.of());
             assertTrue(singleQueue < 0.002, "queue time with one connection " + singleQueue + " s");
             report("one connection", single, before, after);
