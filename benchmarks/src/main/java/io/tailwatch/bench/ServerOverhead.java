@@ -58,7 +58,7 @@ public final class ServerOverhead {
      * mode, how many scrapes ran during it and the median and longest of their times at the scraper.
      */
     record Load(double rps, double clientMeanMs, double clientP99Ms, double agentMeanMs, double agentP99Ms, double cpuMicrosPerRequest,
-                int scrapes, double scrapeMedianMs, double scrapeMaxMs) {
+                int scrapes, double scrapeMedianMs, double scrapeMaxMs, JitWarmup.Result warmup) {
     }
 
     /** One start of a server in one mode. */
@@ -87,7 +87,8 @@ public final class ServerOverhead {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("rounds", "3");
         options.put("duration", "10");
-        options.put("warmup", "5");
+        options.put("warmup", "auto");
+        options.put("warmup-max", "180");
         options.put("connections", "16");
         options.put("threads", "2");
         options.put("workers", "8");
@@ -202,8 +203,8 @@ public final class ServerOverhead {
                     runs.computeIfAbsent(server.name, s -> new LinkedHashMap<>()).computeIfAbsent(mode, m -> new ArrayList<>()).add(run);
                     for (Map.Entry<String, Load> e : run.loads.entrySet()) {
                         Load l = e.getValue();
-                        System.out.printf(Locale.ROOT, "round %d %-16s %-10s %-18s %8.0f req/s  client mean %6.2f ms p99 %6.2f ms  cpu %5.1f us/req%s%s%n",
-                                round + 1, server.name, e.getKey(), title(mode), l.rps, l.clientMeanMs, l.clientP99Ms, l.cpuMicrosPerRequest,
+                        System.out.printf(Locale.ROOT, "round %d %-16s %-10s %-18s warm-up %3d s%s %8.0f req/s  client mean %6.2f ms p99 %6.2f ms  cpu %5.1f us/req%s%s%n",
+                                round + 1, server.name, e.getKey(), title(mode), l.warmup.seconds(), l.warmup.limited() ? " (limit)" : "", l.rps, l.clientMeanMs, l.clientP99Ms, l.cpuMicrosPerRequest,
                                 tailwatch(mode) ? String.format(Locale.ROOT, "  agent mean %6.2f ms p99 %6.2f ms", l.agentMeanMs, l.agentP99Ms) : "",
                                 mode == Mode.SCRAPED ? String.format(Locale.ROOT, "  %d scrapes, median %.1f ms, longest %.1f ms",
                                         l.scrapes, l.scrapeMedianMs, l.scrapeMaxMs) : "");
@@ -223,14 +224,17 @@ public final class ServerOverhead {
 
     private String table(Map<String, Map<Mode, List<Run>>> runs, List<Mode> modes) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), JDK %s, by `scripts/bench-servers%s`: wrk -t%d -c%d, %d s per run after %d s of warm-up, "
+        out.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), JDK %s, by `scripts/bench-servers%s`: wrk -t%d -c%d, %d s per run after %s, "
                         + "%s, median of %d interleaved rounds; worker pool %d%s.%n%n",
                 LocalDate.now(), cores, System.getProperty("os.arch"),
                 System.getProperty("java.runtime.version"), String.join(" ", argsForDisplay()), option("threads"), option("connections"),
-                option("duration"), option("warmup"), options.get("path"), option("rounds"), option("workers"),
+                option("duration"), autoWarmup()
+                        ? String.format(Locale.ROOT, "a warm-up under the same load until the server's JIT compilers used under %.0f %% of a core in %d chunks of %d s in a row"
+                                + " (at most %d s; the warm-up column)", JitWarmup.QUIET_SHARE * 100, JitWarmup.QUIET_CHUNKS, JitWarmup.CHUNK_SECONDS, option("warmup-max"))
+                        : option("warmup") + " s of warm-up", options.get("path"), option("rounds"), option("workers"),
                 pinned() ? "; server on core 1, wrk and the scraper on core 0" : ""));
-        out.append("| server | load | mode | req/s | ×req/s | client P99 | ×P99 | CPU µs/req | client mean | tailwatch mean | tailwatch P99 |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| server | load | mode | warm-up | req/s | ×req/s | client P99 | ×P99 | CPU µs/req | client mean | tailwatch mean | tailwatch P99 |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<Mode, List<Run>>> server : runs.entrySet()) {
             for (String scenario : scenarios()) {
                 List<Load> base = loads(server.getValue().get(Mode.NONE), scenario);
@@ -240,8 +244,9 @@ public final class ServerOverhead {
                     List<Load> loads = loads(server.getValue().get(mode), scenario);
                     double rps = median(loads, Load::rps);
                     double p99 = median(loads, Load::clientP99Ms);
-                    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %s | %.2f ms | %s | %.1f | %.2f ms | %s | %s |%n",
-                            server.getKey(), scenario, title(mode), rps, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", rps / rps0),
+                    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%.0f s | %.0f | %s | %.2f ms | %s | %.1f | %.2f ms | %s | %s |%n",
+                            server.getKey(), scenario, title(mode), loads.stream().anyMatch(l -> l.warmup.limited()) ? "≥ " : "",
+                            median(loads, l -> l.warmup.seconds()), rps, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", rps / rps0),
                             p99, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", p99 / p990), median(loads, Load::cpuMicrosPerRequest),
                             median(loads, Load::clientMeanMs),
                             tailwatch(mode) ? String.format(Locale.ROOT, "%.2f ms", median(loads, Load::agentMeanMs)) : "",
@@ -355,7 +360,7 @@ public final class ServerOverhead {
                 boolean close = scenario.equals("close");
                 // Scraped through the warm-up too, as Prometheus would be: the scrape code is compiled before the measured run.
                 Scraper scraper = mode == Mode.SCRAPED ? new Scraper(metrics, option("scrape-every")) : null;
-                wrk(url, option("warmup"), close);
+                JitWarmup.Result warmup = warmUp(process.pid(), url, close);
                 String before = metrics > 0 ? scrape(metrics) : null;
                 long cpuBefore = cpuTicks(process.pid());
                 if (scraper != null) {
@@ -378,7 +383,7 @@ public final class ServerOverhead {
                 loads.put(scenario, new Load(rps, latencyMs(output, "Latency\\s+(\\S+)"), latencyMs(output, "\\s99%\\s+(\\S+)"),
                         agentMean, agentP99, cpuTicks * (1e6 / CLOCK_TICKS_PER_SECOND) / requests, scrapeMs.size(),
                         scrapeMs.isEmpty() ? Double.NaN : median(scrapeMs.stream().mapToDouble(Double::doubleValue).sorted().toArray()),
-                        scrapeMs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
+                        scrapeMs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), warmup));
             }
             return new Run(startupMs, loads, rssMb(process.pid()), liveHeapMb(process.pid()));
         } finally {
@@ -387,6 +392,22 @@ public final class ServerOverhead {
                 process.destroyForcibly().waitFor();
             }
         }
+    }
+
+    /**
+     * {@code --warmup=auto}: load until the server's JIT compilers are quiet (see {@link JitWarmup}),
+     * for at most {@code --warmup-max} seconds; {@code --warmup=N}: load for N seconds.
+     */
+    private JitWarmup.Result warmUp(long pid, String url, boolean close) throws IOException, InterruptedException {
+        if (autoWarmup()) {
+            return JitWarmup.untilQuiet(pid, seconds -> wrk(url, seconds, close), option("warmup-max"));
+        }
+        wrk(url, option("warmup"), close);
+        return new JitWarmup.Result(option("warmup"), false);
+    }
+
+    private boolean autoWarmup() {
+        return options.get("warmup").equals("auto");
     }
 
     /**
@@ -542,7 +563,12 @@ public final class ServerOverhead {
 
     /** User plus system CPU of a process, in clock ticks, from /proc/PID/stat. */
     static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return cpuTicks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** User plus system CPU, in clock ticks, from a process's or a thread's {@code stat} file. */
+    static long cpuTicks(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
