@@ -44,6 +44,23 @@ final class NettyAdvice {
         }
     }
 
+    /**
+     * The event loop's method that serves the channels its select returned: NIO's
+     * {@code processSelectedKeys()} ({@code NioEventLoop} in 4.1, {@code NioIoHandler} in 4.2), epoll's
+     * {@code processReady(events, ready)} ({@code EpollEventLoop}, {@code EpollIoHandler}).
+     */
+    static final class LoopServesReadyChannels {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            NettyHooks.loopWoke();
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit() {
+            NettyHooks.loopServed();
+        }
+    }
+
     /** {@code AbstractChannel.CloseFuture.setClosed()}: true once, when the channel has closed. */
     static final class ChannelClosed {
         @Advice.OnMethodExit(suppress = Throwable.class)

@@ -75,8 +75,26 @@ public final class NettyHooks {
         if (cumulation == null) {
             NettyConnection c = of(channel);
             if (c != null) {
-                c.readable(System.nanoTime());
+                c.readable(EventLoopWakeTimes.readableSince());
             }
+        }
+    }
+
+    /** An event loop starts serving the channels its select returned; see {@link EventLoopWakeTimes}. */
+    public static void loopWoke() {
+        try {
+            EventLoopWakeTimes.woke();
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /** The event loop has served them. */
+    public static void loopServed() {
+        try {
+            EventLoopWakeTimes.served();
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
         }
     }
 

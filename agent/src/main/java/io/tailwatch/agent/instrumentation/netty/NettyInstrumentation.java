@@ -23,8 +23,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * <ul>
  *   <li>Connection: opened when {@code ServerBootstrapAcceptor} receives an accepted channel,
  *       closed when the channel's close future completes.</li>
- *   <li>Request start: the read that carried its first bytes ({@code ByteToMessageDecoder.channelRead}
- *       of the HTTP decoder); begun when {@code HttpObjectDecoder.decode} produces its head.</li>
+ *   <li>Request start: the wake-up of the event loop that read its first bytes, in a loop that
+ *       serves ready channels through {@code processSelectedKeys} (NIO) or {@code processReady}
+ *       (epoll), else the read itself ({@code ByteToMessageDecoder.channelRead} of the HTTP
+ *       decoder); begun when {@code HttpObjectDecoder.decode} produces its head.</li>
  *   <li>Handler start: as the head is passed on, or when a thread other than the event loop invokes
  *       a handler with it ({@code AbstractChannelHandlerContext}).</li>
  *   <li>Response: status and body from {@code HttpObjectEncoder.write}; the request ends when the
@@ -48,7 +50,11 @@ public final class NettyInstrumentation implements InstrumentationModule {
 
     @Override
     public List<String> typeNames() {
-        return List.of("io.netty.bootstrap.ServerBootstrap$ServerBootstrapAcceptor",
+        return List.of("io.netty.channel.nio.NioEventLoop",
+                "io.netty.channel.nio.NioIoHandler",
+                "io.netty.channel.epoll.EpollEventLoop",
+                "io.netty.channel.epoll.EpollIoHandler",
+                "io.netty.bootstrap.ServerBootstrap$ServerBootstrapAcceptor",
                 "io.netty.channel.AbstractChannel",
                 "io.netty.channel.AbstractChannel$CloseFuture",
                 "io.netty.channel.AbstractChannelHandlerContext",
@@ -155,6 +161,14 @@ public final class NettyInstrumentation implements InstrumentationModule {
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(NettyAdvice.ResponseWrite.class).on(named("write").and(takesArguments(3)))))
                 .type(named("io.netty.handler.codec.http.HttpRequest"))
-                .transform((builder, type, loader, module, domain) -> builder.implement(HttpRequestMessage.class));
+                .transform((builder, type, loader, module, domain) -> builder.implement(HttpRequestMessage.class))
+                .type(named("io.netty.channel.nio.NioEventLoop").or(named("io.netty.channel.nio.NioIoHandler")))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(NettyAdvice.LoopServesReadyChannels.class).on(
+                                named("processSelectedKeys").and(takesNoArguments()))))
+                .type(named("io.netty.channel.epoll.EpollEventLoop").or(named("io.netty.channel.epoll.EpollIoHandler")))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(NettyAdvice.LoopServesReadyChannels.class).on(
+                                named("processReady").and(takesArguments(2)))));
     }
 }
