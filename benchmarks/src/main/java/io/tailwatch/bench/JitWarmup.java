@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * Warms a server up under load until its JIT compilers have gone quiet, so that what is measured
  * next is compiled code. A fixed warm-up measured compilation instead on the frameworks that need
- * long: under {@code wrk} on one core, Spring MVC's C1 and C2 threads were still busy for a fifth of
- * the core 30 s after start without the agent and 45 s after start with it, and the throughput
- * climbed until then from 7 000 to 48 000 requests per second.
+ * long: under {@code wrk} on one core, Spring MVC's C1 and C2 threads still used a fifth of the core
+ * 20 to 25 s after start without the agent and 30 to 35 s after start with it, and its throughput
+ * climbed meanwhile from some 5 000 to 48 000 requests per second.
  *
  * <p>The load runs in chunks of {@link #CHUNK_SECONDS}; after each, the CPU time of the process's
  * compiler threads ({@code /proc/PID/task/TID/comm} starting with {@code C1 CompilerThre} or
@@ -24,7 +24,6 @@ final class JitWarmup {
     static final int CHUNK_SECONDS = 5;
     static final double QUIET_SHARE = 0.01;
     static final int QUIET_CHUNKS = 2;
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /** Puts load on the server for some seconds. */
     interface Load {
@@ -48,7 +47,7 @@ final class JitWarmup {
             load.run(chunk);
             seconds += chunk;
             Map<Long, Long> after = compilerTicks(pid);
-            quiet = ticksBetween(before, after) <= QUIET_SHARE * chunk * CLOCK_TICKS_PER_SECOND ? quiet + 1 : 0;
+            quiet = ticksBetween(before, after) <= QUIET_SHARE * chunk * ServerOverhead.CLOCK_TICKS_PER_SECOND ? quiet + 1 : 0;
             if (quiet == QUIET_CHUNKS) {
                 return new Result(seconds, false);
             }

@@ -67,7 +67,7 @@ public final class ServerOverhead {
 
     private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
     private static final Pattern METRICS = Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final Path root;
     private final Path agentJar;

@@ -12,7 +12,7 @@ package io.tailwatch.agent.instrumentation.netty;
  * on its exit; between the two, {@link #readableSince} gives it, and elsewhere (a read from a task
  * the loop runs, a transport whose loop is not instrumented) the present time. Each event loop
  * thread reads and writes only its own value: one thread-local array per loop thread, allocated
- * once, and no allocation per wake-up.
+ * once, looked up once per wake-up and once per request, and no allocation per wake-up.
  */
 final class EventLoopWakeTimes {
     private static final ThreadLocal<long[]> WOKE = ThreadLocal.withInitial(() -> new long[1]);
@@ -20,14 +20,20 @@ final class EventLoopWakeTimes {
     private EventLoopWakeTimes() {
     }
 
-    /** The calling loop starts serving the channels its select returned. */
-    static void woke() {
-        WOKE.get()[0] = System.nanoTime();
+    /**
+     * The calling loop starts serving the channels its select returned.
+     *
+     * @return the loop's cell, to hand to {@link #served} on the same thread
+     */
+    static long[] woke() {
+        long[] woke = WOKE.get();
+        woke[0] = System.nanoTime();
+        return woke;
     }
 
-    /** The calling loop has served them. */
-    static void served() {
-        WOKE.get()[0] = 0;
+    /** The loop has served them; {@code woke} is what {@link #woke} returned. */
+    static void served(long[] woke) {
+        woke[0] = 0;
     }
 
     /**

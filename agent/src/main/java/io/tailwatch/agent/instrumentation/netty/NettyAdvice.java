@@ -51,13 +51,13 @@ final class NettyAdvice {
      */
     static final class LoopServesReadyChannels {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter() {
-            NettyHooks.loopWoke();
+        static long[] enter() {
+            return NettyHooks.loopWoke();
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        static void exit() {
-            NettyHooks.loopServed();
+        static void exit(@Advice.Enter long[] woke) {
+            NettyHooks.loopServed(woke);
         }
     }
 

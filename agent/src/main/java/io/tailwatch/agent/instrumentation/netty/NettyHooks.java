@@ -80,21 +80,24 @@ public final class NettyHooks {
         }
     }
 
-    /** An event loop starts serving the channels its select returned; see {@link EventLoopWakeTimes}. */
-    public static void loopWoke() {
+    /**
+     * An event loop starts serving the channels its select returned; see {@link EventLoopWakeTimes}.
+     *
+     * @return what to hand to {@link #loopServed}, null if nothing was kept
+     */
+    public static long[] loopWoke() {
         try {
-            EventLoopWakeTimes.woke();
+            return EventLoopWakeTimes.woke();
         } catch (Throwable t) {
             AgentErrors.record(COMPONENT, t);
+            return null;
         }
     }
 
-    /** The event loop has served them. */
-    public static void loopServed() {
-        try {
-            EventLoopWakeTimes.served();
-        } catch (Throwable t) {
-            AgentErrors.record(COMPONENT, t);
+    /** The event loop has served them; {@code woke} is what {@link #loopWoke} returned. */
+    public static void loopServed(long[] woke) {
+        if (woke != null) {
+            EventLoopWakeTimes.served(woke);
         }
     }
 
