@@ -1,6 +1,8 @@
 package io.tailwatch.testsupport;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,20 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A Netty service with its handlers on its one event loop (WORKERS 0, {@code io.netty.eventLoopThreads=1}),
- * with each transport (the service takes {@code PORT WORKERS nio|epoll}; a module names it): a
- * request that waits, readable, while the loop serves the channels before it in the same wake-up
- * is measured with that wait.
+ * An event-loop server with its handlers on its one I/O thread (a Netty service with WORKERS 0 and
+ * {@code -Dio.netty.eventLoopThreads=1}; Undertow's core service with WORKERS 0 and
+ * {@code -Dundertow.ioThreads=1}), with each of its transports: a request that waits, readable,
+ * while the loop serves the channels before it in the same wake-up is measured with that wait.
+ * The service takes {@code PORT 0 TRANSPORT}; a module names the service, its transports and the
+ * JVM option that leaves it one loop.
  *
  * <p>A blocker ({@code /sleep?ms=BLOCK}) holds the loop while {@link #FOLLOWERS} other connections
  * each send {@code /sleep?ms=HANDLER}; when the blocker's response is out, the loop's next select
  * returns them all, and it serves them one after the other: they waited 0, 1, 2 and 3 handler
- * times in that wake-up. A clock started as the decoder reaches each one gives the five requests
+ * times in that wake-up. A clock started as the server reaches each one gives the five requests
  * a mean of {@code (BLOCK + 4 × HANDLER) / 5} = 100 ms; from the wake-up, {@code (BLOCK + 10 ×
  * HANDLER) / 5} = 160 ms. The sleeps are lower bounds, so a slow machine only lengthens both; what
  * the agent cannot see (the followers' wait before the wake-up, behind the blocker) keeps its mean
  * under the client's.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractEventLoopWaitIT {
     static final int FOLLOWERS = 4;
     static final int BLOCK_MS = 300;
@@ -83,18 +88,20 @@ public abstract class AbstractEventLoopWaitIT {
 
     protected abstract Class<?> serviceClass();
 
-    @Test
-    public void aRequestWaitingForTheNioLoopIsMeasuredFromItsWakeUp() throws Exception {
-        check("nio");
+    /** The JVM option that leaves the service one event loop; by default a Netty service's. */
+    protected String oneLoop() {
+        return "-Dio.netty.eventLoopThreads=1";
     }
 
-    @Test
-    public void aRequestWaitingForTheEpollLoopIsMeasuredFromItsWakeUp() throws Exception {
-        check("epoll");
+    /** The transports the service takes as its third argument; by default a Netty service's. */
+    protected List<String> transports() {
+        return List.of("nio", "epoll");
     }
 
-    private void check(String transport) throws Exception {
-        try (ForkedService service = ForkedService.start(ForkedService.jdk("tailwatch.test.jdk17"), List.of("-Dio.netty.eventLoopThreads=1"),
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    public void aRequestWaitingForItsLoopIsMeasuredFromTheLoopsWakeUp(String transport) throws Exception {
+        try (ForkedService service = ForkedService.start(ForkedService.jdk("tailwatch.test.jdk17"), List.of(oneLoop()),
                 "host=127.0.0.1,port=0", List.of(), serviceClass().getName(), "0", "0", transport)) {
             assertWaitInWakeUpMeasured(service);
         }

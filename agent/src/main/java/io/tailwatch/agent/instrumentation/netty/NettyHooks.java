@@ -1,6 +1,7 @@
 package io.tailwatch.agent.instrumentation.netty;
 
 import io.tailwatch.agent.recording.AgentErrors;
+import io.tailwatch.agent.recording.EventLoopWakeTimes;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;

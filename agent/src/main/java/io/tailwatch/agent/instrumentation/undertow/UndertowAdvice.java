@@ -63,6 +63,26 @@ final class UndertowAdvice {
         }
     }
 
+    /**
+     * {@code NioSocketConduit.handleReady(ops)}: XNIO's I/O thread serves a connection its select
+     * returned. Its loop serves them inline in {@code WorkerThread.run()}, which never returns, so
+     * the first connection served after the loop's tasks marks the wake-up.
+     */
+    static final class IoThreadServesReady {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            UndertowHooks.ioThreadServesReady();
+        }
+    }
+
+    /** {@code WorkerThread.safeRun(task)}: the I/O thread runs its tasks (at least once, with none) before it selects again. */
+    static final class IoThreadRunsTasks {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            UndertowHooks.ioThreadRunsTasks();
+        }
+    }
+
     /** {@code HttpReadListener.sendBadRequestAndClose(...)}: Undertow answers 400 itself. */
     static final class Rejected {
         @Advice.OnMethodEnter(suppress = Throwable.class)

@@ -2,6 +2,7 @@ package io.tailwatch.agent.instrumentation.undertow;
 
 import io.tailwatch.agent.recording.AgentErrors;
 import io.tailwatch.agent.recording.CurrentRequest;
+import io.tailwatch.agent.recording.EventLoopWakeTimes;
 import io.tailwatch.agent.recording.HttpMethods;
 import io.tailwatch.agent.recording.Recording;
 import io.tailwatch.agent.recording.ServerConnection;
@@ -18,7 +19,9 @@ import java.net.InetSocketAddress;
  *
  * <p>The life of a measured HTTP/1.1 request:
  * <ol>
- * <li>{@link #readable}: the connection's read listener runs on its I/O thread (bytes arrived);</li>
+ * <li>{@link #readable}: the connection's read listener runs on its I/O thread (bytes arrived),
+ *     readable since the thread's wake-up when it serves the connection in its pass over the
+ *     connections its select returned ({@link #ioThreadServesReady}, {@link #ioThreadRunsTasks});</li>
  * <li>{@link #begin}: the request line and headers are parsed and the exchange becomes the
  *     connection's current one, just before the root handler runs: the clock starts at the
  *     connection's {@link ServerConnection#arrival() arrival};</li>
@@ -69,13 +72,35 @@ public final class UndertowHooks {
         return connection == null ? null : new ServerRequest();
     }
 
-    /** The connection's read listener runs: bytes of a request reached the server. */
+    /**
+     * The connection's read listener runs: bytes of a request reached the server, readable since
+     * the I/O thread woke up to serve it ({@link EventLoopWakeTimes}) if it runs in the thread's
+     * pass over its ready connections, else since now.
+     */
     public static void readable(Object httpServerConnection) {
         if (httpServerConnection instanceof ConnectionAccess) {
             ServerConnection c = ((ConnectionAccess) httpServerConnection).tailwatch$connection();
             if (c != null) {
-                c.readable(System.nanoTime());
+                c.readable(EventLoopWakeTimes.readableSince());
             }
+        }
+    }
+
+    /** XNIO's I/O thread serves a connection its select returned. */
+    public static void ioThreadServesReady() {
+        try {
+            EventLoopWakeTimes.servingReady();
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
+        }
+    }
+
+    /** XNIO's I/O thread has served its ready connections and runs its tasks. */
+    public static void ioThreadRunsTasks() {
+        try {
+            EventLoopWakeTimes.served();
+        } catch (Throwable t) {
+            AgentErrors.record(COMPONENT, t);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -25,7 +26,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  * <p>Handlers are the application's (often lambdas, which cannot be transformed), so the advice sits
  * on the server's own path that every request takes: the connection ({@code HttpServerConnection},
  * one {@link ServerConnection} and one reused {@link ServerRequest} each), its read listener on the
- * I/O thread ({@code HttpReadListener}), the exchange ({@code HttpServerExchange}: the root
+ * I/O thread ({@code HttpReadListener}, readable since the wake-up of XNIO's loop, seen where it
+ * serves a ready connection and where it turns to its tasks), the exchange ({@code HttpServerExchange}: the root
  * handler's runs and the completion of the exchange) and {@code Connectors.executeRootHandler}.
  * No listener object is added per request. HTTP/2 and AJP exchanges are not measured. The worker
  * pool is XNIO's ({@code XnioWorker}, given a busy-thread count), registered by {@code Undertow.start()}.
@@ -60,6 +62,8 @@ public final class UndertowInstrumentation implements InstrumentationModule {
                 SERVER + "protocol.http.HttpServerConnection",
                 SERVER + "protocol.http.HttpReadListener",
                 "org.xnio.XnioWorker",
+                "org.xnio.nio.WorkerThread",
+                "org.xnio.nio.NioSocketConduit",
                 SERVER + "Connectors",
                 SERVER + "HttpServerExchange",
                 SERVER + "AbstractServerConnection$CloseSetter",
@@ -145,6 +149,14 @@ public final class UndertowInstrumentation implements InstrumentationModule {
                         .defineField(BUSY_FIELD, BusyWorkers.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
                         .implement(WorkerAccess.class).intercept(FieldAccessor.ofField(BUSY_FIELD))
                         .visit(AdviceFactory.to(UndertowAdvice.WorkerCreated.class).on(isConstructor())))
+                .type(named("org.xnio.nio.WorkerThread"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAdvice.IoThreadRunsTasks.class)
+                                .on(named("safeRun").and(isStatic()).and(takesArguments(Runnable.class)))))
+                .type(named("org.xnio.nio.NioSocketConduit"))
+                .transform((builder, type, loader, module, domain) -> builder
+                        .visit(AdviceFactory.to(UndertowAdvice.IoThreadServesReady.class)
+                                .on(named("handleReady").and(takesArguments(int.class)))))
                 .type(named(SERVER + "Connectors"))
                 .transform((builder, type, loader, module, domain) -> builder
                         .visit(AdviceFactory.to(UndertowAdvice.RootHandler.class).on(named("executeRootHandler").and(takesArguments(2)))))

@@ -25,7 +25,12 @@ import java.util.concurrent.TimeUnit;
  * {@link PathHandler}, the blocking ones wrapped in a {@link BlockingHandler} (which dispatches the
  * exchange from the I/O thread to the XNIO worker pool and starts blocking mode), the non-blocking
  * ones answering on the I/O thread. Paths Undertow does not know get its own 404.
- * Usage: {@code UndertowCoreService PORT WORKERS}; prints {@code LISTENING <port>} when ready.
+ * With WORKERS 0, {@code /hello} and {@code /sleep} answer on the I/O thread too (one worker is
+ * still made: XNIO needs one), as a non-blocking application's handlers do and Netty's services
+ * do with WORKERS 0; {@code -Dundertow.ioThreads=N} sets the I/O threads (Undertow's default: one
+ * per core, at least two).
+ * Usage: {@code UndertowCoreService PORT WORKERS [nio]} (XNIO has one transport); prints
+ * {@code LISTENING <port>} when ready.
  */
 public final class UndertowCoreService {
     private static final byte[] HELLO = "hello, world\n".getBytes(StandardCharsets.UTF_8);
@@ -37,6 +42,7 @@ public final class UndertowCoreService {
         StdoutLogging.install();
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        boolean onIoThread = workers == 0;
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "async-completer");
             t.setDaemon(true);
@@ -44,7 +50,8 @@ public final class UndertowCoreService {
         });
 
         PathHandler paths = Handlers.path(ResponseCodeHandler.HANDLE_404)
-                .addExactPath("/hello", new BlockingHandler(exchange -> write(exchange, 200, HELLO)))
+                .addExactPath("/hello", onIoThread ? exchange -> send(exchange, HELLO)
+                        : new BlockingHandler(exchange -> write(exchange, 200, HELLO)))
                 .addExactPath("/throw", new BlockingHandler(exchange -> {
                     throw new IllegalStateException("handler failed on purpose");
                 }))
@@ -56,9 +63,11 @@ public final class UndertowCoreService {
                         out.flush();
                     }
                 }))
-                .addExactPath("/sleep", new BlockingHandler(exchange -> {
-                    Deque<String> ms = exchange.getQueryParameters().get("ms");
-                    Thread.sleep(ms == null ? 5 : Long.parseLong(ms.getFirst()));
+                .addExactPath("/sleep", onIoThread ? exchange -> {
+                    Thread.sleep(sleepMillis(exchange));
+                    send(exchange, HELLO);
+                } : new BlockingHandler(exchange -> {
+                    Thread.sleep(sleepMillis(exchange));
                     write(exchange, 200, HELLO);
                 }))
                 .addExactPath("/echo", new BlockingHandler(exchange -> write(exchange, 200, exchange.getInputStream().readAllBytes())))
@@ -75,9 +84,14 @@ public final class UndertowCoreService {
                             exchange.getResponseSender().send(ByteBuffer.wrap(HELLO));
                         }, 5, TimeUnit.MILLISECONDS)));
 
-        Undertow server = Undertow.builder()
+        Undertow.Builder builder = Undertow.builder();
+        Integer ioThreads = Integer.getInteger("undertow.ioThreads");
+        if (ioThreads != null) {
+            builder.setIoThreads(ioThreads);
+        }
+        Undertow server = builder
                 .addHttpListener(port, "127.0.0.1")
-                .setWorkerThreads(workers)
+                .setWorkerThreads(Math.max(1, workers))
                 // Off by default; -Dundertow.bufferPipelinedData=true checks the pipelining conduit too.
                 .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, Boolean.getBoolean("undertow.bufferPipelinedData"))
                 .setHandler(paths)
@@ -86,6 +100,17 @@ public final class UndertowCoreService {
         InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
         System.out.println("LISTENING " + address.getPort());
         System.out.flush();
+    }
+
+    private static long sleepMillis(HttpServerExchange exchange) {
+        Deque<String> ms = exchange.getQueryParameters().get("ms");
+        return ms == null ? 5 : Long.parseLong(ms.getFirst());
+    }
+
+    /** Answers 200 without blocking, from the I/O thread. */
+    private static void send(HttpServerExchange exchange, byte[] body) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
 
     private static void write(HttpServerExchange exchange, int status, byte[] body) throws IOException {
