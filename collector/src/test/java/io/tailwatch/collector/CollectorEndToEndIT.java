@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tailwatch.collector.promql.PrometheusClient;
 import io.tailwatch.collector.scrape.MetricsFetcher;
+import io.tailwatch.collector.scrape.Sample;
 import io.tailwatch.collector.scrape.Snapshot;
 import io.tailwatch.collector.source.PrometheusSource;
 import io.tailwatch.collector.table.Column;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -181,6 +183,7 @@ class CollectorEndToEndIT {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void benchShowsTheClientsAndTheAgentsFiguresAmongTheReferenceRows() throws Exception {
         for (String scenario : List.of("keepalive-ab", "close-wrk")) {
+            Snapshot before = fetcher.scrape(metrics);
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
             int code = io.tailwatch.collector.cli.CollectorMain.run(new String[] {"bench", "--url",
@@ -216,11 +219,25 @@ class CollectorEndToEndIT {
             if (clientErrors > 0) {
                 assertTrue(stderr.contains("reported "), "the client's error line on stderr: " + stderr);
             }
-            assertEquals(0.0, agent.path("values").path("error_rate_pct").asDouble(), scenario);
+            // The agent's only errors are requests the client abandoned when its clock stopped, closing
+            // their connections before the response: on the JDK server the response's write fails
+            // (status 200, error_type java.io.IOException), or the request ends without a status
+            // (error_type _OTHER). At most one per connection; once in a CI run, 1 in 33 000.
+            double agentErrors = agent.path("values").path("error_rate_pct").asDouble() * agentRequests / 100;
+            assertTrue(Math.round(agentErrors) <= CONCURRENCY, scenario + ": agent errors " + agentErrors);
             assertTrue(client.path("ranks").path("qps").asText().endsWith("/9"), table.toString());
             // The requests the client left in flight count too: take the agent's total.
             requestsSent = awaitNoConnectionOpen();
             awaitQuiet(requestsSent);
+            Snapshot after = fetcher.scrape(metrics);
+            Predicate<Sample> clientLeft = sample -> sample.label("http_response_status_code").isEmpty()
+                    || sample.label("error_type").equals("java.io.IOException");
+            Predicate<Sample> otherError = sample -> !sample.label("error_type").isEmpty() && !clientLeft.test(sample);
+            assertEquals(0.0, after.sum("http_server_request_duration_seconds_count", otherError)
+                    - before.sum("http_server_request_duration_seconds_count", otherError), scenario + ": a request failed");
+            double abandoned = after.sum("http_server_request_duration_seconds_count", clientLeft)
+                    - before.sum("http_server_request_duration_seconds_count", clientLeft);
+            assertTrue(abandoned <= CONCURRENCY, scenario + ": " + abandoned + " requests whose client left");
             figures.add(String.format(Locale.ROOT, "bench %s -c %d 2s: client %.0f requests, %.2f req/s, P99 %.3f ms | agent %.0f requests,"
                             + " %.2f req/s, P99 %.3f ms, reuse %.2f %%", scenario, CONCURRENCY, clientRequests,
                     client.path("values").path("qps").asDouble(), client.path("values").path("p99_latency_ms").asDouble(), agentRequests,
