@@ -32,20 +32,40 @@ import java.util.regex.Pattern;
  * and stops it. The Markdown table gives medians over the rounds and ratios to no agent: throughput,
  * client P99, start-up to the first response, RSS and live heap after the load, and server CPU per
  * request. With tailwatch, its own mean and P99 over the measured interval stand beside wrk's.
+ * {@code --chunks=N} measures N wrk runs of {@code --duration} seconds each in every start and keeps
+ * the median run's figures: one server's throughput moves by 10 % and more from one 5 s run to the
+ * next in one JVM here.
  * Client and server share the machine's cores, so the figures are ratios, not absolutes;
  * {@code --pin=true} gives the server a core of its own. {@code --variant=ARGS} adds a mode with more
- * agent arguments; {@code --series=N} gives every service N label sets first and
+ * agent arguments ({@code --variant=A;B}, a mode each); {@code --series=N} gives every service N label sets first and
  * {@code --scrape-every=S} adds a mode scraped every S seconds.
  * Run by {@code scripts/bench-servers}; not a test (no thresholds).
  */
 public final class ServerOverhead {
-    enum Mode {
-        NONE("no agent"), TAILWATCH("tailwatch"), SCRAPED("tailwatch, scraped"), VARIANT("tailwatch, variant"), OTEL("OpenTelemetry");
+    enum Kind {
+        NONE("no agent"), TAILWATCH("tailwatch"), SCRAPED("tailwatch, scraped"), VARIANT("tailwatch"), OTEL("OpenTelemetry");
 
         final String title;
 
-        Mode(String title) {
+        Kind(String title) {
             this.title = title;
+        }
+    }
+
+    /** How a server is started: with which agent, and for a variant, which more agent arguments. */
+    record Mode(Kind kind, String variant) {
+        static final Mode NONE = new Mode(Kind.NONE, "");
+        static final Mode TAILWATCH = new Mode(Kind.TAILWATCH, "");
+        static final Mode SCRAPED = new Mode(Kind.SCRAPED, "");
+        static final Mode OTEL = new Mode(Kind.OTEL, "");
+
+        static Mode variant(String agentArguments) {
+            return new Mode(Kind.VARIANT, agentArguments);
+        }
+
+        /** The mode's name in the table; a variant's says its agent arguments. */
+        String title() {
+            return kind == Kind.VARIANT ? kind.title + ", " + variant : kind.title;
         }
     }
 
@@ -87,6 +107,7 @@ public final class ServerOverhead {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("rounds", "3");
         options.put("duration", "10");
+        options.put("chunks", "1");
         options.put("warmup", "auto");
         options.put("warmup-max", "180");
         options.put("connections", "16");
@@ -169,8 +190,10 @@ public final class ServerOverhead {
         if (option("scrape-every") > 0) {
             modes.add(Mode.SCRAPED);
         }
-        if (!options.get("variant").isEmpty()) {
-            modes.add(Mode.VARIANT);
+        for (String variant : options.get("variant").split(";")) {
+            if (!variant.isEmpty()) {
+                modes.add(Mode.variant(variant));
+            }
         }
         if (otelJar != null) {
             modes.add(Mode.OTEL);
@@ -204,13 +227,13 @@ public final class ServerOverhead {
                     for (Map.Entry<String, Load> e : run.loads.entrySet()) {
                         Load l = e.getValue();
                         System.out.printf(Locale.ROOT, "round %d %-16s %-10s %-18s warm-up %3d s%s %8.0f req/s  client mean %6.2f ms p99 %6.2f ms  cpu %5.1f us/req%s%s%n",
-                                round + 1, server.name, e.getKey(), title(mode), l.warmup.seconds(), l.warmup.limited() ? " (limit)" : "", l.rps, l.clientMeanMs, l.clientP99Ms, l.cpuMicrosPerRequest,
+                                round + 1, server.name, e.getKey(), mode.title(), l.warmup.seconds(), l.warmup.limited() ? " (limit)" : "", l.rps, l.clientMeanMs, l.clientP99Ms, l.cpuMicrosPerRequest,
                                 tailwatch(mode) ? String.format(Locale.ROOT, "  agent mean %6.2f ms p99 %6.2f ms", l.agentMeanMs, l.agentP99Ms) : "",
-                                mode == Mode.SCRAPED ? String.format(Locale.ROOT, "  %d scrapes, median %.1f ms, longest %.1f ms",
+                                mode.kind() == Kind.SCRAPED ? String.format(Locale.ROOT, "  %d scrapes, median %.1f ms, longest %.1f ms",
                                         l.scrapes, l.scrapeMedianMs, l.scrapeMaxMs) : "");
                     }
                     System.out.printf(Locale.ROOT, "round %d %-16s start-up %s: %.0f ms, RSS %.0f MB, live heap %.1f MB%n",
-                            round + 1, server.name, title(mode), run.startupMs, run.rssMb, run.liveHeapMb);
+                            round + 1, server.name, mode.title(), run.startupMs, run.rssMb, run.liveHeapMb);
                 }
             }
         }
@@ -224,11 +247,12 @@ public final class ServerOverhead {
 
     private String table(Map<String, Map<Mode, List<Run>>> runs, List<Mode> modes) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), JDK %s, by `scripts/bench-servers%s`: wrk -t%d -c%d, %d s per run after %s, "
+        out.append(String.format(Locale.ROOT, "Measured %s on %d cores (%s), JDK %s, by `scripts/bench-servers%s`: wrk -t%d -c%d, %s per run after %s, "
                         + "%s, median of %d interleaved rounds; worker pool %d%s.%n%n",
                 LocalDate.now(), cores, System.getProperty("os.arch"),
                 System.getProperty("java.runtime.version"), String.join(" ", argsForDisplay()), option("threads"), option("connections"),
-                option("duration"), autoWarmup()
+                option("chunks") == 1 ? option("duration") + " s" : String.format(Locale.ROOT, "%d runs of %d s (the median run's req/s and latency)",
+                        option("chunks"), option("duration")), autoWarmup()
                         ? String.format(Locale.ROOT, "a warm-up under the same load until the server's JIT compilers used under %.0f %% of a core in %d chunks of %d s in a row"
                                 + " (at most %d s; the warm-up column)", JitWarmup.QUIET_SHARE * 100, JitWarmup.QUIET_CHUNKS, JitWarmup.CHUNK_SECONDS, option("warmup-max"))
                         : option("warmup") + " s of warm-up", options.get("path"), option("rounds"), option("workers"),
@@ -245,9 +269,9 @@ public final class ServerOverhead {
                     double rps = median(loads, Load::rps);
                     double p99 = median(loads, Load::clientP99Ms);
                     out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%.0f s | %.0f | %s | %.2f ms | %s | %.1f | %.2f ms | %s | %s |%n",
-                            server.getKey(), scenario, title(mode), loads.stream().anyMatch(l -> l.warmup.limited()) ? "≥ " : "",
-                            median(loads, l -> l.warmup.seconds()), rps, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", rps / rps0),
-                            p99, mode == Mode.NONE ? "" : String.format(Locale.ROOT, "%.3f", p99 / p990), median(loads, Load::cpuMicrosPerRequest),
+                            server.getKey(), scenario, mode.title(), loads.stream().anyMatch(l -> l.warmup.limited()) ? "≥ " : "",
+                            median(loads, l -> l.warmup.seconds()), rps, mode.kind() == Kind.NONE ? "" : String.format(Locale.ROOT, "%.3f", rps / rps0),
+                            p99, mode.kind() == Kind.NONE ? "" : String.format(Locale.ROOT, "%.3f", p99 / p990), median(loads, Load::cpuMicrosPerRequest),
                             median(loads, Load::clientMeanMs),
                             tailwatch(mode) ? String.format(Locale.ROOT, "%.2f ms", median(loads, Load::agentMeanMs)) : "",
                             tailwatch(mode) ? String.format(Locale.ROOT, "%.2f ms", median(loads, Load::agentP99Ms)) : ""));
@@ -274,12 +298,12 @@ public final class ServerOverhead {
         for (Map.Entry<String, Map<Mode, List<Run>>> server : runs.entrySet()) {
             for (Mode mode : modes) {
                 List<Run> r = server.getValue().get(mode);
-                out.append(String.format(Locale.ROOT, "| %s | %s | %.0f ms | %.0f MB | %.1f MB |%n", server.getKey(), title(mode),
+                out.append(String.format(Locale.ROOT, "| %s | %s | %.0f ms | %.0f MB | %.1f MB |%n", server.getKey(), mode.title(),
                         medianRuns(r, Run::startupMs), medianRuns(r, Run::rssMb), medianRuns(r, Run::liveHeapMb)));
             }
         }
         out.append("\nEvery JVM: -Xmx512m -Dsun.net.httpserver.nodelay=true. tailwatch: ").append(agentJar.getFileName())
-                .append("=host=127.0.0.1,port=0,window=").append(Math.max(6, option("duration"))).append("s\n");
+                .append("=host=127.0.0.1,port=0,window=").append(windowSeconds()).append("s\n");
         if (otelJar != null) {
             out.append("\nOpenTelemetry: ").append(otelJar.getFileName()).append(", ").append(String.join(" ", otelOptions("<free port>"))).append('\n');
         }
@@ -313,6 +337,10 @@ public final class ServerOverhead {
         return median(values.stream().mapToDouble(f).sorted().toArray());
     }
 
+    private static double medianOf(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+    }
+
     static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
@@ -333,9 +361,9 @@ public final class ServerOverhead {
                 "-Dsun.net.httpserver.nodelay=true"));
         if (tailwatch(mode)) {
             // The quantile window is the measured interval, so the agent's P99 is that of the same requests as wrk's.
-            command.add("-javaagent:" + agentJar + "=host=127.0.0.1,port=0,window=" + Math.max(6, option("duration")) + "s"
-                    + (mode == Mode.VARIANT ? "," + options.get("variant") : ""));
-        } else if (mode == Mode.OTEL) {
+            command.add("-javaagent:" + agentJar + "=host=127.0.0.1,port=0,window=" + windowSeconds() + "s"
+                    + (mode.kind() == Kind.VARIANT ? "," + mode.variant() : ""));
+        } else if (mode.kind() == Kind.OTEL) {
             command.addAll(otelOptions(Integer.toString(freePort())));
             command.add("-javaagent:" + otelJar);
         }
@@ -359,14 +387,27 @@ public final class ServerOverhead {
             for (String scenario : scenarios()) {
                 boolean close = scenario.equals("close");
                 // Scraped through the warm-up too, as Prometheus would be: the scrape code is compiled before the measured run.
-                Scraper scraper = mode == Mode.SCRAPED ? new Scraper(metrics, option("scrape-every")) : null;
+                Scraper scraper = mode.kind() == Kind.SCRAPED ? new Scraper(metrics, option("scrape-every")) : null;
                 JitWarmup.Result warmup = warmUp(process.pid(), url, close);
                 String before = metrics > 0 ? scrape(metrics) : null;
                 long cpuBefore = cpuTicks(process.pid());
                 if (scraper != null) {
                     scraper.forgetSoFar();
                 }
-                String output = wrk(url, option("duration"), close);
+                // The measured run in chunks, each its own wrk: a server's throughput moves by 10 % and
+                // more from one 5 s stretch to the next in one JVM, and the median chunk ignores a stray one.
+                List<Double> chunkRps = new ArrayList<>();
+                List<Double> chunkMeanMs = new ArrayList<>();
+                List<Double> chunkP99Ms = new ArrayList<>();
+                double requests = 0;
+                for (int chunk = 0; chunk < option("chunks"); chunk++) {
+                    String output = wrk(url, option("duration"), close);
+                    double chunkRate = requestsPerSecond(output);
+                    chunkRps.add(chunkRate);
+                    chunkMeanMs.add(latencyMs(output, "Latency\\s+(\\S+)"));
+                    chunkP99Ms.add(latencyMs(output, "\\s99%\\s+(\\S+)"));
+                    requests += chunkRate * option("duration");
+                }
                 List<Double> scrapeMs = scraper == null ? List.of() : scraper.stop();
                 long cpuTicks = cpuTicks(process.pid()) - cpuBefore;
                 double agentMean = Double.NaN;
@@ -378,9 +419,7 @@ public final class ServerOverhead {
                     agentMean = sum / count * 1e3;
                     agentP99 = total(after, "tailwatch_http_server_request_duration_quantile_seconds{quantile=\"0.99\"}") * 1e3;
                 }
-                double rps = requestsPerSecond(output);
-                double requests = rps * option("duration");
-                loads.put(scenario, new Load(rps, latencyMs(output, "Latency\\s+(\\S+)"), latencyMs(output, "\\s99%\\s+(\\S+)"),
+                loads.put(scenario, new Load(medianOf(chunkRps), medianOf(chunkMeanMs), medianOf(chunkP99Ms),
                         agentMean, agentP99, cpuTicks * (1e6 / CLOCK_TICKS_PER_SECOND) / requests, scrapeMs.size(),
                         scrapeMs.isEmpty() ? Double.NaN : median(scrapeMs.stream().mapToDouble(Double::doubleValue).sorted().toArray()),
                         scrapeMs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), warmup));
@@ -419,13 +458,13 @@ public final class ServerOverhead {
         return Boolean.parseBoolean(options.get("pin"));
     }
 
-    private static boolean tailwatch(Mode mode) {
-        return mode == Mode.TAILWATCH || mode == Mode.SCRAPED || mode == Mode.VARIANT;
+    /** The agent's quantile window: the whole measured run, so that its P99 is that of the same requests as wrk's. */
+    private int windowSeconds() {
+        return Math.max(6, option("duration") * option("chunks"));
     }
 
-    /** The mode's name in the table; the variant's says its agent arguments. */
-    private String title(Mode mode) {
-        return mode == Mode.VARIANT ? "tailwatch, " + options.get("variant") : mode.title;
+    private static boolean tailwatch(Mode mode) {
+        return mode.kind() != Kind.NONE && mode.kind() != Kind.OTEL;
     }
 
     private static final String[] POPULATE_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"};
