@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * What watching the JVM costs: the JDK HTTP test service with the agent, with the hiccup meter and
- * the JFR stream off, each alone, and both (the default), idle and under {@code wrk}. The CPU time of
+ * the JFR stream off, each alone (the meter also at 1 ms, jHiccup's resolution), and both (the
+ * default), idle and under {@code wrk}. The CPU time of
  * the meter's thread and of the JFR threads (JFR's recorder and periodic-task threads and the
  * agent's thread that parses the stream) is read from {@code /proc/<pid>/task/<tid>/stat} (10 ms
  * ticks), with the whole process's. Modes are interleaved round by round; the table gives medians.
@@ -33,6 +34,7 @@ public final class JvmWatchCost {
     enum Mode {
         NONE("neither", "jfr=off,hiccup.interval=off,slow.request=off"),
         HICCUP("hiccup meter", "jfr=off,slow.request=off"),
+        HICCUP_1MS("hiccup meter at 1ms", "jfr=off,slow.request=off,hiccup.interval=1ms"),
         JFR("JFR stream", "hiccup.interval=off"),
         BOTH("both (default)", "");
 

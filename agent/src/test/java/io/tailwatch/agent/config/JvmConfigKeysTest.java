@@ -26,7 +26,7 @@ class JvmConfigKeysTest {
     void defaultsWatchEverything() {
         AgentConfig c = AgentConfig.defaults();
         assertTrue(c.jfr());
-        assertEquals(Duration.ofMillis(1), c.hiccupInterval());
+        assertEquals(Duration.ofMillis(10), c.hiccupInterval());
         assertEquals(Duration.ofMillis(500), c.slowRequest());
     }
 
@@ -42,9 +42,9 @@ class JvmConfigKeysTest {
     @Test
     void environmentVariablesNameThemToo() {
         AgentConfig c = ConfigLoader.load(null, new Properties(),
-                Map.of("TAILWATCH_HICCUP_INTERVAL", "10ms", "TAILWATCH_SLOW_REQUEST", "2s", "TAILWATCH_JFR", "false"), warnings::add);
+                Map.of("TAILWATCH_HICCUP_INTERVAL", "1ms", "TAILWATCH_SLOW_REQUEST", "2s", "TAILWATCH_JFR", "false"), warnings::add);
         assertEquals(List.of(), warnings);
-        assertEquals(Duration.ofMillis(10), c.hiccupInterval());
+        assertEquals(Duration.ofMillis(1), c.hiccupInterval());
         assertEquals(Duration.ofSeconds(2), c.slowRequest());
         assertFalse(c.jfr());
     }

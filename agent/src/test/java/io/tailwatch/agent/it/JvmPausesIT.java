@@ -49,7 +49,7 @@ class JvmPausesIT {
     private static final String SERVICE = "io.tailwatch.testservices.GcWorkloadService";
     private static final List<String> COLLECTORS = List.of("G1", "Parallel", "Serial", "Z", "Shenandoah");
     /** The agent's default hiccup interval. */
-    private static final double HICCUP_INTERVAL_SECONDS = 0.001;
+    private static final double HICCUP_INTERVAL_SECONDS = 0.010;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TestFactory
@@ -72,12 +72,12 @@ class JvmPausesIT {
     @Test
     void jfrDisabledInTheJvmIsSaidInTheStartLineAndTheRestGoesOn() throws Exception {
         assertJvmWatchedWithoutJfr(List.of("-XX:-FlightRecorder"), "host=127.0.0.1,port=0",
-                "; JVM: hiccups every 1ms, JFR OFF (JFR is disabled in this JVM, as by -XX:-FlightRecorder: ");
+                "; JVM: hiccups every 10ms, JFR OFF (JFR is disabled in this JVM, as by -XX:-FlightRecorder: ");
     }
 
     @Test
     void jfrOffLeavesJfrAloneAndTheRestGoesOn() throws Exception {
-        assertJvmWatchedWithoutJfr(List.of(), "host=127.0.0.1,port=0,jfr=off", "; JVM: hiccups every 1ms, JFR off");
+        assertJvmWatchedWithoutJfr(List.of(), "host=127.0.0.1,port=0,jfr=off", "; JVM: hiccups every 10ms, JFR off");
     }
 
     @Test
@@ -128,7 +128,7 @@ class JvmPausesIT {
                     .collect(Collectors.toList()));
             assertEquals(1, service.agentLines().size(), service.agentLines().toString());
             assertTrue(service.agentLines().get(0).contains(said), service.agentLines().get(0));
-            assertTrue(scrape.sum("tailwatch_jvm_hiccup_seconds_count") > 1000, "the hiccup meter ticks");
+            assertTrue(scrape.sum("tailwatch_jvm_hiccup_seconds_count") > 100, "the hiccup meter ticks");
             assertEquals(1, scrape.sum("http_server_request_duration_seconds_count"));
             assertFalse(scrape.text.contains("jvm_system_cpu_utilization_ratio"), "no JFR CPU load");
             assertTrue(scrape.text.contains("# TYPE jvm_gc_duration_seconds histogram"));
@@ -190,7 +190,7 @@ class JvmPausesIT {
             metrics = service.metricsPort();
             List<String> lines = service.agentLines();
             assertEquals(1, lines.size(), lines.toString());
-            assertTrue(lines.get(0).endsWith("; JVM: hiccups every 1ms, JFR"), lines.get(0));
+            assertTrue(lines.get(0).endsWith("; JVM: hiccups every 10ms, JFR"), lines.get(0));
             // JFR delivers jdk.CPULoad every second once the stream runs.
             await("the JFR stream's CPU load", Duration.ofSeconds(30),
                     () -> !Double.isNaN(scrape().value("jvm_system_cpu_utilization_ratio", Map.of())));
