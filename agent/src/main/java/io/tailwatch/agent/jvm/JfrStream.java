@@ -38,7 +38,9 @@ final class JfrStream {
 
     private final JvmRecorder jvm;
     private final GcNames names;
-    private final Map<Integer, List<Long>> pausesByGc = bounded();
+    /** Per collection, its pauses so far: start (nanoseconds since the epoch) and duration. */
+    private final Map<Integer, List<long[]>> pausesByGc = bounded();
+    private final ZgcMinorWindows zgcMinors = new ZgcMinorWindows();
     private final Map<Long, Instant> safepointStarts = bounded();
     private final Map<Long, Long> safepointSyncs = bounded();
 
@@ -119,17 +121,24 @@ final class JfrStream {
     }
 
     private void pause(RecordedEvent e) {
-        pausesByGc.computeIfAbsent(e.getInt("gcId"), id -> new ArrayList<>(4)).add(e.getDuration().toNanos());
+        pausesByGc.computeIfAbsent(e.getInt("gcId"), id -> new ArrayList<>(4))
+                .add(new long[] {epochNanos(e.getStartTime()), e.getDuration().toNanos()});
     }
 
     private void collection(RecordedEvent e) {
         String name = text(e, "name");
         String cause = text(e, "cause");
-        List<Long> pauses = pausesByGc.remove(e.getInt("gcId"));
+        List<long[]> pauses = pausesByGc.remove(e.getInt("gcId"));
         String pauseName = names.pauses(name);
+        boolean zgcMajor = name.equals("ZGC Major");
+        if (name.equals("ZGC Minor")) {
+            zgcMinors.minorCollection(epochNanos(e.getStartTime()), epochNanos(e.getEndTime()));
+        }
         if (pauses != null) {
-            for (long nanos : pauses) {
-                jvm.gcPause(pauseName, cause, nanos);
+            for (long[] pause : pauses) {
+                // The minor collection such a pause fell in ended, and was streamed, before the longer major one.
+                boolean countedAsMinor = zgcMajor && zgcMinors.duringMinor(pause[0]);
+                jvm.gcPause(countedAsMinor ? names.pauses("ZGC Minor") : pauseName, cause, pause[1]);
             }
         } else {
             // A JDK without pause phases for this collector: the collection's own total of pauses.
@@ -156,6 +165,10 @@ final class JfrStream {
         if (start != null) {
             jvm.safepoint(Duration.between(start, e.getEndTime()).toNanos(), sync == null ? -1 : sync);
         }
+    }
+
+    private static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     /** A field that JFR may type as a string or as a constant such as {@code GCName}. */

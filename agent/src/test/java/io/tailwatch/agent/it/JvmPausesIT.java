@@ -24,6 +24,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -111,6 +114,29 @@ class JvmPausesIT {
         }
     }
 
+    /**
+     * Generational ZGC in a small heap under allocation, churn and {@code System.gc()}: the old
+     * generation's marking then pauses while minor collections run, and the JVM's beans count such
+     * a pause as minor although JFR assigns it to the major collection. Every pause must still
+     * carry the label of the bean that counted it (some hundred a minute did not before).
+     */
+    @Test
+    void zgcPausesDuringMinorCollectionsCarryTheBeansLabels() throws Exception {
+        Run run = new Run("tailwatch.test.jdk25", "Z", List.of("-Xmx400m"));
+        try {
+            run.start(ForkedService.jdk("tailwatch.test.jdk25"));
+            run.busyCollectorMatchesTheBeans();
+        } catch (Throwable t) {
+            try {
+                run.abandon();
+            } catch (Exception e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+        run.stop();
+    }
+
     private static void assertJvmWatchedWithoutJfr(List<String> jvmOptions, String agentArgs, String said) throws Exception {
         try (ForkedService service = ForkedService.start(ForkedService.jdk("tailwatch.test.jdk17"), jvmOptions, agentArgs,
                 List.of(), "io.tailwatch.testservices.JdkHttpService", "0", "2")) {
@@ -140,15 +166,21 @@ class JvmPausesIT {
         private final String jdkProperty;
         private final String gc;
         private final String name;
+        private final List<String> jvmOptions;
         private Path tmp;
         private ForkedService service;
         private int port;
         private int metrics;
 
         Run(String jdkProperty, String gc) {
+            this(jdkProperty, gc, List.of());
+        }
+
+        Run(String jdkProperty, String gc, List<String> jvmOptions) {
             this.jdkProperty = jdkProperty;
             this.gc = gc;
-            this.name = gc + " on JDK " + jdkProperty.replace("tailwatch.test.jdk", "");
+            this.name = gc + " on JDK " + jdkProperty.replace("tailwatch.test.jdk", "") + (jvmOptions.isEmpty() ? "" : " " + jvmOptions);
+            this.jvmOptions = jvmOptions;
         }
 
         DynamicContainer tests() {
@@ -184,7 +216,9 @@ class JvmPausesIT {
 
         private void start(Path jdk) throws Exception {
             tmp = Files.createTempDirectory("tailwatch-jvm-pauses");
-            service = ForkedService.start(jdk, List.of("-XX:+Use" + gc + "GC", "-Djava.io.tmpdir=" + tmp),
+            List<String> options = new ArrayList<>(List.of("-XX:+Use" + gc + "GC", "-Djava.io.tmpdir=" + tmp));
+            options.addAll(jvmOptions);
+            service = ForkedService.start(jdk, options,
                     "host=127.0.0.1,port=0", List.of(), SERVICE, "0", "4");
             port = service.servicePort();
             metrics = service.metricsPort();
@@ -244,6 +278,59 @@ class JvmPausesIT {
             assertTrue(scrape.value("tailwatch_gc_pause_quantile_seconds", Map.of("quantile", "1")) > 0);
             assertTrue(scrape.sum("tailwatch_gc_pause_max_seconds") > 0);
             measureDelay();
+        }
+
+        /** Fifteen seconds of minor and major collections at once, then the same counts per bean. */
+        private void busyCollectorMatchesTheBeans() throws Exception {
+            Snapshot before = quiet();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            ExecutorService load = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Void>> clients = List.of(
+                        load.submit(() -> repeat(end, "/alloc?mb=300", 0)),
+                        load.submit(() -> repeat(end, "/alloc?mb=300", 0)),
+                        load.submit(() -> repeat(end, "/retain?mb=60", 500)),
+                        load.submit(() -> repeat(end, "/gc?n=1", 3000)));
+                for (Future<Void> client : clients) {
+                    client.get();
+                }
+            } finally {
+                load.shutdownNow();
+            }
+            Snapshot[] after = new Snapshot[1];
+            try {
+                await("the agent's pauses to match the GC beans", Duration.ofSeconds(30), () -> {
+                    after[0] = snapshot();
+                    return after[0].countsAgreeSince(before);
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; since the quiet snapshot: " + after[0].deltasSince(before), e);
+            }
+            String deltas = after[0].deltasSince(before);
+            System.out.println("[gc] " + name + " under load: " + deltas);
+            for (String bean : List.of("ZGC Minor Pauses", "ZGC Major Pauses")) {
+                assertTrue(after[0].beans.get(bean)[0] - before.beans.get(bean)[0] > 0, "no " + bean + ": " + deltas);
+            }
+        }
+
+        private Void repeat(long endNanos, String path, long pauseMillis) throws Exception {
+            while (System.nanoTime() < endNanos) {
+                get(path);
+                ForkedService.sleep(pauseMillis);
+            }
+            return null;
+        }
+
+        /** Stops the service after a failure, without checks of its own that would hide it. */
+        private void abandon() throws Exception {
+            if (service != null) {
+                service.close();
+            }
+            if (tmp != null) {
+                try (Stream<Path> files = Files.walk(tmp)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
 
         /** How long after a pause it shows in the metrics: JFR, and the GC beans' notifications. */
@@ -453,10 +540,6 @@ class JvmPausesIT {
                     && scrape.sum("jvm_gc_duration_seconds_count") == other.scrape.sum("jvm_gc_duration_seconds_count");
         }
 
-        /**
-         * Whether, since {@code before}, the agent counted as many pauses per pause bean, cycles per
-         * cycle bean, and collections per bean (jvm_gc_duration_seconds) as the beans did.
-         */
         /** Per bean, its count's growth since {@code before} and the agent's (JFR, then GC notifications), for a failure. */
         String deltasSince(Snapshot before) {
             StringBuilder out = new StringBuilder();
@@ -470,6 +553,10 @@ class JvmPausesIT {
             return out.toString();
         }
 
+        /**
+         * Whether, since {@code before}, the agent counted as many pauses per pause bean, cycles per
+         * cycle bean, and collections per bean (jvm_gc_duration_seconds) as the beans did.
+         */
         boolean countsAgreeSince(Snapshot before) {
             List<String> disagreeing = new ArrayList<>();
             for (String bean : beans.keySet()) {
