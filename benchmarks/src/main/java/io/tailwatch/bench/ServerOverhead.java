@@ -314,7 +314,9 @@ public final class ServerOverhead {
         List<String> shown = new ArrayList<>();
         for (Map.Entry<String, String> e : options.entrySet()) {
             if (!e.getKey().equals("root") && !e.getKey().equals("otel") && !e.getKey().equals("out")) {
-                shown.add("--" + e.getKey() + "=" + e.getValue());
+                String arg = "--" + e.getKey() + "=" + e.getValue();
+                // Several variants are ';'-separated: quoted, the command can be pasted into a shell.
+                shown.add(e.getValue().contains(";") ? "'" + arg + "'" : arg);
             }
         }
         shown.add(0, "");
