@@ -236,16 +236,7 @@ class JvmPausesIT {
             get("/alloc?mb=200");
             get("/gc?n=2");
             get("/alloc?mb=100");
-            Snapshot[] after = new Snapshot[1];
-            try {
-                await("the agent's pauses to match the GC beans", Duration.ofSeconds(30), () -> {
-                    after[0] = snapshot();
-                    return after[0].countsAgreeSince(before);
-                });
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; since the quiet snapshot: " + after[0].deltasSince(before), e);
-            }
-            Snapshot now = after[0];
+            Snapshot now = countsAgreeingSince(before);
             StringBuilder report = new StringBuilder();
             long pauses = 0;
             for (String bean : now.beans.keySet()) {
@@ -297,6 +288,16 @@ class JvmPausesIT {
             } finally {
                 load.shutdownNow();
             }
+            Snapshot after = countsAgreeingSince(before);
+            String deltas = after.deltasSince(before);
+            System.out.println("[gc] " + name + " under load: " + deltas);
+            for (String bean : List.of("ZGC Minor Pauses", "ZGC Major Pauses")) {
+                assertTrue(after.beans.get(bean)[0] - before.beans.get(bean)[0] > 0, "no " + bean + ": " + deltas);
+            }
+        }
+
+        /** The first snapshot whose counts since {@code before} agree with the beans', within 30 s. */
+        private Snapshot countsAgreeingSince(Snapshot before) throws Exception {
             Snapshot[] after = new Snapshot[1];
             try {
                 await("the agent's pauses to match the GC beans", Duration.ofSeconds(30), () -> {
@@ -306,11 +307,7 @@ class JvmPausesIT {
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; since the quiet snapshot: " + after[0].deltasSince(before), e);
             }
-            String deltas = after[0].deltasSince(before);
-            System.out.println("[gc] " + name + " under load: " + deltas);
-            for (String bean : List.of("ZGC Minor Pauses", "ZGC Major Pauses")) {
-                assertTrue(after[0].beans.get(bean)[0] - before.beans.get(bean)[0] > 0, "no " + bean + ": " + deltas);
-            }
+            return after[0];
         }
 
         private Void repeat(long endNanos, String path, long pauseMillis) throws Exception {
