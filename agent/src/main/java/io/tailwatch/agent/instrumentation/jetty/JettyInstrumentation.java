@@ -10,6 +10,7 @@ import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.FieldAccessor;
+import net.bytebuddy.implementation.StubMethod;
 import net.bytebuddy.matcher.ElementMatcher;
 
 import java.io.IOException;
@@ -198,7 +199,12 @@ public final class JettyInstrumentation implements InstrumentationModule {
                         .and(declaresMethod(named("completeStream").and(takesArguments(2)))))
                 .transform((builder, type, loader, module, domain) -> builder
                         .defineField(REQUEST_FIELD, ServerRequest.class, Visibility.PRIVATE, FieldManifestation.VOLATILE)
-                        .implement(JettyChannelAccess.class).intercept(FieldAccessor.ofField(REQUEST_FIELD))
+                        .implement(JettyChannelAccess.class)
+                        .method(named("tailwatch$request")).intercept(FieldAccessor.ofField(REQUEST_FIELD))
+                        .method(named("tailwatch$requestStarted"))
+                        .intercept(AdviceFactory.to(JettyAdvice.RequestStartedBody.class).wrap(StubMethod.INSTANCE))
+                        .method(named("tailwatch$streamCompleted"))
+                        .intercept(AdviceFactory.to(JettyAdvice.StreamCompletedBody.class).wrap(StubMethod.INSTANCE))
                         .visit(AdviceFactory.to(JettyAdvice.RequestStarted.class)
                                 .on(named("onRequest").and(takesArguments(1))
                                         .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")))))

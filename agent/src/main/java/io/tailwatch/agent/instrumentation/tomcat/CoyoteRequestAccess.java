@@ -16,4 +16,10 @@ public interface CoyoteRequestAccess {
     long tailwatch$arrivalNanos();
 
     void tailwatch$arrivalNanos(long nanos);
+
+    /**
+     * At {@code updateCounters()} and {@code recycle()}: the agent's work there, in a method of its
+     * own so that {@code recycle()} stays as small as it can (see {@code TomcatAdvice.RequestEnded}).
+     */
+    void tailwatch$requestEnded();
 }

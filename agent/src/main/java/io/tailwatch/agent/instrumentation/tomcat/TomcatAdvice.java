@@ -115,9 +115,20 @@ final class TomcatAdvice {
     /**
      * {@code Request.updateCounters()} and {@code Request.recycle()} of coyote: the first is where
      * Tomcat counts a finished request (after the response's last byte, on whatever thread finished
-     * it), the second catches a request that ends without being counted.
+     * it), the second catches a request that ends without being counted. The advice only calls
+     * {@link RequestEndedBody}, added to the class as a method of its own: inlined, that body grew
+     * {@code recycle()} by 39 bytes of bytecode, Tomcat 9's from 299 to 338, past the 325 up to which
+     * C2 inlines a hot method into its caller ({@code InlineBudgetTest}).
      */
     static final class RequestEnded {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object request) {
+            ((CoyoteRequestAccess) request).tailwatch$requestEnded();
+        }
+    }
+
+    /** The body of {@link CoyoteRequestAccess#tailwatch$requestEnded}. */
+    static final class RequestEndedBody {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.FieldValue(TomcatInstrumentation.REQUEST_FIELD) ServerRequest serverRequest,
                           @Advice.This Object request) {

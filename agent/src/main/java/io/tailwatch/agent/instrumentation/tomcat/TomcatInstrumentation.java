@@ -7,6 +7,7 @@ import io.tailwatch.agent.recording.ServerConnection;
 import io.tailwatch.agent.recording.ServerRequest;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
+import net.bytebuddy.implementation.StubMethod;
 
 import java.util.List;
 
@@ -149,6 +150,8 @@ public final class TomcatInstrumentation implements InstrumentationModule {
                         .implement(CoyoteRequestAccess.class)
                         .method(named(REQUEST_FIELD)).intercept(FieldAccessor.ofField(REQUEST_FIELD))
                         .method(named(ARRIVAL_FIELD)).intercept(FieldAccessor.ofField(ARRIVAL_FIELD))
+                        .method(named("tailwatch$requestEnded"))
+                        .intercept(AdviceFactory.to(TomcatAdvice.RequestEndedBody.class).wrap(StubMethod.INSTANCE))
                         .visit(AdviceFactory.to(TomcatAdvice.RequestEnded.class)
                                 .on(namedOneOf("updateCounters", "recycle").and(takesNoArguments()))))
                 .type(named("org.apache.catalina.core.StandardWrapperValve"))

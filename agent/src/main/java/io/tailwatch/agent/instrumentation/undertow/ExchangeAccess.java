@@ -12,4 +12,16 @@ public interface ExchangeAccess {
     ServerRequest tailwatch$request();
 
     void tailwatch$request(ServerRequest request);
+
+    /**
+     * {@code Connectors.executeRootHandler} is to run the root handler for this exchange: the
+     * agent's work there, in a method of its own so that {@code executeRootHandler} stays small
+     * enough for C2 to inline it (see {@code UndertowAdvice.RootHandler}).
+     *
+     * @return what {@link #tailwatch$rootHandlerReturned} is to be given
+     */
+    ServerRequest tailwatch$rootHandlerEntered();
+
+    /** The run of the root handler returned or threw; {@code previous} is what {@link #tailwatch$rootHandlerEntered} returned. */
+    void tailwatch$rootHandlerReturned(ServerRequest previous);
 }

@@ -283,6 +283,16 @@ public final class UndertowHooks {
         return null;
     }
 
+    /** A worker thread's run of the root handler, counted busy by {@link #workerBusy}, returned or threw. */
+    public static void workerIdle(Object xnioWorker) {
+        if (xnioWorker instanceof WorkerAccess) {
+            BusyWorkers busy = ((WorkerAccess) xnioWorker).tailwatch$busyWorkers();
+            if (busy != null) {
+                busy.exit();
+            }
+        }
+    }
+
     /** The root handler runs: publishes the exchange's request to routing instrumentation. */
     public static ServerRequest handlerEnter(Object exchange) {
         return exchange instanceof ExchangeAccess ? CurrentRequest.enter(((ExchangeAccess) exchange).tailwatch$request()) : null;

@@ -8,6 +8,7 @@ import io.tailwatch.agent.recording.ServerRequest;
 import net.bytebuddy.description.modifier.FieldManifestation;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
+import net.bytebuddy.implementation.StubMethod;
 
 import java.util.List;
 
@@ -167,7 +168,12 @@ public final class UndertowInstrumentation implements InstrumentationModule {
                         .defineField(IO_STARTED_FIELD, long.class, Visibility.PRIVATE)
                         .defineField(MARK_FIELD, long.class, Visibility.PRIVATE)
                         .defineField(MEASURED_FIELD, boolean.class, Visibility.PRIVATE)
-                        .implement(ExchangeAccess.class).intercept(FieldAccessor.ofField(REQUEST_FIELD))
+                        .implement(ExchangeAccess.class)
+                        .method(named(REQUEST_FIELD)).intercept(FieldAccessor.ofField(REQUEST_FIELD))
+                        .method(named("tailwatch$rootHandlerEntered"))
+                        .intercept(AdviceFactory.to(UndertowAdvice.RootHandlerEnteredBody.class).wrap(StubMethod.INSTANCE))
+                        .method(named("tailwatch$rootHandlerReturned"))
+                        .intercept(AdviceFactory.to(UndertowAdvice.RootHandlerReturnedBody.class).wrap(StubMethod.INSTANCE))
                         .visit(AdviceFactory.to(UndertowAdvice.HandlerCall.class).on(named("setInCall").and(takesArguments(boolean.class))))
                         .visit(AdviceFactory.to(UndertowAdvice.ExchangeCompleted.class)
                                 .on(named("invokeExchangeCompleteListeners").and(takesNoArguments()))))

@@ -48,6 +48,14 @@ class JettyHooksTest {
         public ServerRequest tailwatch$request() {
             return request;
         }
+
+        @Override
+        public void tailwatch$requestStarted(Object head) {
+        }
+
+        @Override
+        public void tailwatch$streamCompleted(Object stream, Throwable failure) {
+        }
     }
 
     /** Stands in for {@code HttpChannelState$ChannelRequest}; null once Jetty recycled the channel. */

@@ -72,6 +72,10 @@ class TomcatHooksTest {
         public void tailwatch$arrivalNanos(long nanos) {
             arrival = nanos;
         }
+
+        @Override
+        public void tailwatch$requestEnded() {
+        }
     }
 
     @BeforeEach

@@ -61,6 +61,15 @@ class UndertowHooksTest {
         public void tailwatch$request(ServerRequest request) {
             this.request = request;
         }
+
+        @Override
+        public ServerRequest tailwatch$rootHandlerEntered() {
+            return null;
+        }
+
+        @Override
+        public void tailwatch$rootHandlerReturned(ServerRequest previous) {
+        }
     }
 
     /** Stands in for {@code XnioWorker}: public, as WorkerPools reads it by reflection. */
