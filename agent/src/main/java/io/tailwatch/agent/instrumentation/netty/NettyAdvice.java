@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.AbstractNioChannel;
@@ -198,15 +197,33 @@ final class NettyAdvice {
     /**
      * {@code HttpObjectEncoder.write(ctx, msg, promise)}: part of a response is written. Read on
      * entry: encoding releases the message. The part that ends a response ends its request when
-     * the promise completes, or, for a void promise, when the encoder has passed it on.
+     * the promise completes, or, for a void promise, when the encoder has passed it on. The advice
+     * only calls {@link ResponseWritingBody}, added to the encoder as a method of its own (see
+     * {@link HttpEncoder}).
      */
     static final class ResponseWrite {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static Object enter(@Advice.Argument(0) ChannelHandlerContext ctx, @Advice.Argument(1) Object message,
-                            @Advice.Argument(2) ChannelPromise promise) {
-            Object connection = NettyHooks.connection(ctx.channel());
+        static Object enter(@Advice.This Object encoder, @Advice.Argument(0) Object ctx, @Advice.Argument(1) Object message,
+                            @Advice.Argument(2) Object promise) {
+            return NettyHooks.encoderWriting(encoder, ctx, message, promise);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit(@Advice.Enter Object request) {
+            if (request != null) {
+                NettyHooks.responseWritten(request);
+            }
+        }
+    }
+
+    /** The body of {@link HttpEncoder#tailwatch$responseWriting}, which returns the request to end after the write, or null. */
+    static final class ResponseWritingBody {
+        @Advice.OnMethodExit(suppress = Throwable.class, backupArguments = false)
+        static void exit(@Advice.Argument(0) Object context, @Advice.Argument(1) Object message, @Advice.Argument(2) Object promise,
+                         @Advice.Return(readOnly = false) Object ended) {
+            Object connection = NettyHooks.connection(((ChannelHandlerContext) context).channel());
             if (connection == null) {
-                return null;
+                return;
             }
             int status = message instanceof HttpResponse ? ((HttpResponse) message).status().code() : 0;
             long bytes = 0;
@@ -218,14 +235,7 @@ final class NettyAdvice {
                 bytes = ((FileRegion) message).count();
             }
             Object request = NettyHooks.responseWriting(connection, status, bytes, message instanceof LastHttpContent);
-            return request == null || NettyHooks.endsWithPromise(promise, request) ? null : request;
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        static void exit(@Advice.Enter Object request) {
-            if (request != null) {
-                NettyHooks.responseWritten(request);
-            }
+            ended = request == null || NettyHooks.endsWithPromise(promise, request) ? null : request;
         }
     }
 

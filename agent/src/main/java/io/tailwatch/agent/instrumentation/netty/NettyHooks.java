@@ -63,6 +63,15 @@ public final class NettyHooks {
         return of(channel);
     }
 
+    /**
+     * {@code HttpObjectEncoder.write} is entered: hands over to the encoder's own
+     * {@link HttpEncoder#tailwatch$responseWriting}, which reads the message with Netty's types.
+     * Through here, so that the advice names no agent type but the hooks.
+     */
+    public static Object encoderWriting(Object encoder, Object ctx, Object message, Object promise) {
+        return encoder instanceof HttpEncoder ? ((HttpEncoder) encoder).tailwatch$responseWriting(ctx, message, promise) : null;
+    }
+
     public static boolean isHttpDecoder(Object decoder) {
         return decoder instanceof HttpDecoder;
     }

@@ -5,6 +5,7 @@ import io.tailwatch.agent.instrumentation.InstrumentationModule;
 import io.tailwatch.agent.instrumentation.Transformations;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.implementation.FieldAccessor;
+import net.bytebuddy.implementation.StubMethod;
 
 import java.util.List;
 
@@ -72,6 +73,7 @@ public final class NettyInstrumentation implements InstrumentationModule {
         return List.of("io.netty.channel.AbstractChannel",
                 "io.netty.channel.DefaultChannelPromise",
                 "io.netty.handler.codec.http.HttpObjectDecoder",
+                "io.netty.handler.codec.http.HttpObjectEncoder",
                 "io.netty.handler.codec.http.HttpRequest");
     }
 
@@ -159,6 +161,8 @@ public final class NettyInstrumentation implements InstrumentationModule {
                         .visit(AdviceFactory.to(NettyAdvice.Decoded.class).on(named("decode").and(takesArguments(3)))))
                 .type(named("io.netty.handler.codec.http.HttpObjectEncoder"))
                 .transform((builder, type, loader, module, domain) -> builder
+                        .implement(HttpEncoder.class)
+                        .intercept(AdviceFactory.to(NettyAdvice.ResponseWritingBody.class).wrap(StubMethod.INSTANCE))
                         .visit(AdviceFactory.to(NettyAdvice.ResponseWrite.class).on(named("write").and(takesArguments(3)))))
                 .type(named("io.netty.handler.codec.http.HttpRequest"))
                 .transform((builder, type, loader, module, domain) -> builder.implement(HttpRequestMessage.class))

@@ -21,7 +21,9 @@ final class SpringWebfluxAdvice {
      * path into the attribute: that is no template, and names nothing.
      */
     static final class HandleMatch {
-        @Advice.OnMethodExit(suppress = Throwable.class)
+        // handleMatch never assigns its parameters: without backupArguments = false Byte Buddy would
+        // copy them to new locals, and every load of them in the method would take a byte more.
+        @Advice.OnMethodExit(suppress = Throwable.class, backupArguments = false)
         static void exit(@Advice.Argument(0) RequestMappingInfo info, @Advice.Argument(2) ServerWebExchange exchange) {
             Object pattern = exchange.getAttributes().get(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
             if (pattern instanceof PathPattern && !info.getPatternsCondition().getPatterns().isEmpty()) {
