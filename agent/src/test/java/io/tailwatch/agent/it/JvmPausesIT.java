@@ -477,7 +477,7 @@ class JvmPausesIT {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!condition.holds()) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(name + ": no " + what + " within " + timeout.toSeconds() + " s");
+                    throw new AssertionError(name + ": waited " + timeout.toSeconds() + " s for " + what + " in vain");
                 }
                 ForkedService.sleep(100);
             }
