@@ -53,6 +53,8 @@ class JvmPausesIT {
     private static final List<String> COLLECTORS = List.of("G1", "Parallel", "Serial", "Z", "Shenandoah");
     /** The agent's default hiccup interval. */
     private static final double HICCUP_INTERVAL_SECONDS = 0.010;
+    /** Small objects kept alive while requests are stalled by heap walks: enough for walks of several intervals. */
+    private static final int STALL_RETAINED_MB = 120;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TestFactory
@@ -356,6 +358,10 @@ class JvmPausesIT {
         }
 
         private void stalledRequestsArePaused() throws Exception {
+            // The meter counts a stall that wakes it at least one interval late, which a stall of two
+            // intervals always does. With 40 MB of small objects a heap walk took 20 to 26 ms on G1,
+            // Parallel and Serial: too close to that line. Three times as many objects keep it far above.
+            get("/retain?mb=" + STALL_RETAINED_MB);
             get("/gcstats?reset=1");
             // Any earlier request the meter still had to check again is checked within milliseconds.
             ForkedService.sleep(200);
@@ -364,9 +370,14 @@ class JvmPausesIT {
             // ends right after the stall, racing the hiccup meter's report of it.
             get("/sleep-through-safepoint?ms=400");
             get("/safepoint");
-            await("two paused requests", Duration.ofSeconds(10),
-                    () -> scrape().sum("tailwatch_http_server_requests_paused_total")
-                            - before.sum("tailwatch_http_server_requests_paused_total") >= 2);
+            try {
+                await("two paused requests", Duration.ofSeconds(10),
+                        () -> scrape().sum("tailwatch_http_server_requests_paused_total")
+                                - before.sum("tailwatch_http_server_requests_paused_total") >= 2);
+            } catch (AssertionError e) {
+                // Not yet a failure: the figures below say how long the walks stopped the JVM.
+                System.out.println("[paused] " + e.getMessage());
+            }
             ForkedService.sleep(300);
             MetricsScrape after = scrape();
             double paused = after.sum("tailwatch_http_server_requests_paused_total") - before.sum("tailwatch_http_server_requests_paused_total");
@@ -375,7 +386,9 @@ class JvmPausesIT {
             double walk = longestSafepointOperation();
             System.out.printf(Locale.ROOT, "[paused] %s: %.0f requests paused, %.1f ms of their %.1f ms lost to stalls;"
                     + " the longer heap walk stopped the JVM for %.1f ms%n", name, paused, lost * 1000, took * 1000, walk * 1000);
-            assertEquals(2, paused, "exactly the two requests, each once");
+            assertEquals(2, paused, String.format(Locale.ROOT, "exactly the two requests, each once; the longer heap walk"
+                    + " stopped the JVM for %.1f ms, and a stall of at least %.0f ms must be counted", walk * 1000,
+                    2000 * HICCUP_INTERVAL_SECONDS));
             assertEquals(paused, after.sum("tailwatch_http_server_request_pause_seconds_count")
                     - before.sum("tailwatch_http_server_request_pause_seconds_count"));
             // The request around the longer walk lost at least that walk, but for the meter's tick.
