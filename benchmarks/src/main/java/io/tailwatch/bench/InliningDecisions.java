@@ -43,14 +43,7 @@ public final class InliningDecisions {
         options.put("methods", "HttpChannelState::(onRequest|completeStream)");
         options.put("seconds", "30");
         options.put("path", "/hello");
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0 || !options.containsKey(arg.substring(2, eq))) {
-                System.err.println("usage: InliningDecisions [--" + String.join("=.. --", options.keySet()) + "=..]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        BenchOptions.parse("InliningDecisions", options, args);
         Path root = Path.of(options.get("root")).toAbsolutePath().normalize();
         ServerOverhead.Server server = ServerOverhead.servers(root, options.get("server")).get(0);
         Pattern methods = Pattern.compile(options.get("methods"));

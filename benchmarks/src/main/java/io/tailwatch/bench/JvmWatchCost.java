@@ -77,14 +77,7 @@ public final class JvmWatchCost {
         options.put("workers", "8");
         options.put("path", "/hello");
         options.put("root", ".");
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0 || !options.containsKey(arg.substring(2, eq))) {
-                System.err.println("usage: JvmWatchCost [--" + String.join("=.. --", options.keySet()) + "=..]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        BenchOptions.parse("JvmWatchCost", options, args);
         new JvmWatchCost(Path.of(options.get("root")).toAbsolutePath().normalize(), options).run(args);
     }
 

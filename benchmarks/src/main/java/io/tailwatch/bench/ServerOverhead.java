@@ -85,8 +85,8 @@ public final class ServerOverhead {
     record Run(double startupMs, Map<String, Load> loads, double rssMb, double liveHeapMb) {
     }
 
-    private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
-    private static final Pattern METRICS = Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
+    static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
+    static final Pattern METRICS = Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
     static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final Path root;
@@ -123,14 +123,7 @@ public final class ServerOverhead {
         options.put("series", "0");
         options.put("out", "");
         options.put("root", ".");
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0 || !options.containsKey(arg.substring(2, eq))) {
-                System.err.println("usage: ServerOverhead [--" + String.join("=.. --", options.keySet()) + "=..]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        BenchOptions.parse("ServerOverhead", options, args);
         new ServerOverhead(Path.of(options.get("root")).toAbsolutePath().normalize(), options).run();
     }
 
@@ -587,8 +580,14 @@ public final class ServerOverhead {
     }
 
     private String wrk(String url, int seconds, boolean close) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(pinned() ? List.of("taskset", "-c", "0") : List.of());
-        command.addAll(List.of("wrk", "-t" + option("threads"), "-c" + option("connections"),
+        return wrk(pinned(), option("threads"), option("connections"), url, seconds, close);
+    }
+
+    /** wrk's output for a run against {@code url}; pinned, on core 0. Fails for an error or a non-2xx answer. */
+    static String wrk(boolean pinned, int threads, int connections, String url, int seconds, boolean close)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(pinned ? List.of("taskset", "-c", "0") : List.of());
+        command.addAll(List.of("wrk", "-t" + threads, "-c" + connections,
                 "-d" + seconds + "s", "--latency"));
         if (close) {
             command.addAll(List.of("-H", "Connection: close"));
@@ -681,7 +680,7 @@ public final class ServerOverhead {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static List<String> pump(InputStream stream) {
+    static List<String> pump(InputStream stream) {
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread t = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
@@ -698,7 +697,7 @@ public final class ServerOverhead {
         return lines;
     }
 
-    private static String await(List<String> lines, Pattern pattern, Process process, List<String> stderr) throws InterruptedException {
+    static String await(List<String> lines, Pattern pattern, Process process, List<String> stderr) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && process.isAlive()) {
             for (String line : lines) {

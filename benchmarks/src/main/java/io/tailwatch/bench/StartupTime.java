@@ -79,14 +79,7 @@ public final class StartupTime {
         options.put("marks", "");
         options.put("out", "");
         options.put("root", ".");
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0 || !options.containsKey(arg.substring(2, eq))) {
-                System.err.println("usage: StartupTime [--" + String.join("=.. --", options.keySet()) + "=..]");
-                System.exit(2);
-            }
-            options.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
+        BenchOptions.parse("StartupTime", options, args);
         new StartupTime(Path.of(options.get("root")).toAbsolutePath().normalize(), options).run();
     }
 
