@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * What the agent costs a server's throughput, told apart from the spread between JVM starts: for
@@ -92,8 +93,7 @@ public final class AlternatingOverhead {
         if (cores < 2) {
             throw new IllegalStateException("the server needs a core of its own: this machine has " + cores);
         }
-        // This JVM's threads, present and future, go with wrk on core 0.
-        command(List.of("taskset", "-a", "-p", "-c", "0", Long.toString(ProcessHandle.current().pid())));
+        ServerOverhead.pinThisJvmToCore0();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll));
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "Measured %s on %d cores (%s), JDK %s, by `scripts/bench-servers-alternating%s`:"
                         + " per server, %d JVMs without and %d with the agent, each warmed up %s, then measured in %d interleaved rounds of one wrk -t%d -c%d"
@@ -183,14 +183,10 @@ public final class AlternatingOverhead {
                 .mapToObj(r -> String.format(Locale.ROOT, "%.3f", r)).toList());
     }
 
-    private interface Figures {
-        List<Double> of(Start start);
-    }
-
-    private static double medianOfStarts(List<Start> starts, Figures figures) {
+    private static double medianOfStarts(List<Start> starts, Function<Start, List<Double>> figures) {
         List<Double> medians = new ArrayList<>();
         for (Start s : starts) {
-            medians.add(median(figures.of(s)));
+            medians.add(median(figures.apply(s)));
         }
         return median(medians);
     }
@@ -234,15 +230,12 @@ public final class AlternatingOverhead {
         return options.get("warmup").equals("auto");
     }
 
+    /** SIGSTOP or SIGCONT, which Java cannot send itself. */
     private static void signal(Start start, String signal) throws IOException, InterruptedException {
-        command(List.of("kill", "-" + signal, Long.toString(start.process.pid())));
-    }
-
-    private static void command(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + said);
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(start.process.pid())).redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " failed: " + said);
         }
     }
 

@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
  * Run by {@code scripts/bench-inlining}; not a test.
  */
 public final class InliningDecisions {
-    private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
     /** A line of -XX:+PrintInlining: {@code @ 254   a.b.C::m (276 bytes)   inline (hot)}. */
     private static final Pattern DECISION = Pattern.compile("@ \\d+\\s+(\\S+::\\S+) \\((\\d+) bytes\\)\\s+(.*)$");
 
@@ -105,7 +104,7 @@ public final class InliningDecisions {
                         decisions.merge(m.group(1) + " (" + m.group(2) + " bytes): " + m.group(3).trim(), 1, Integer::sum);
                     }
                 } else if (port.get() == 0) {
-                    Matcher l = LISTENING.matcher(line);
+                    Matcher l = ServerOverhead.LISTENING.matcher(line);
                     if (l.find()) {
                         port.set(Integer.parseInt(l.group(1)));
                         listening.countDown();

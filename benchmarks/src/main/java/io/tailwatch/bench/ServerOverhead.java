@@ -200,13 +200,8 @@ public final class ServerOverhead {
 
     private void run() throws Exception {
         if (pinned()) {
-            // This JVM scrapes in the scraped mode: its threads, present and future, go with wrk on core 0.
-            Process pin = new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(ProcessHandle.current().pid()))
-                    .redirectErrorStream(true).start();
-            String said = new String(pin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (pin.waitFor() != 0) {
-                throw new IllegalStateException("taskset failed: " + said);
-            }
+            // This JVM scrapes in the scraped mode.
+            pinThisJvmToCore0();
         }
         List<Server> servers = servers();
         List<Mode> modes = modes();
@@ -425,6 +420,16 @@ public final class ServerOverhead {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    /** This JVM's threads, present and future, go with wrk on core 0, away from the server's core 1. */
+    static void pinThisJvmToCore0() throws IOException, InterruptedException {
+        Process pin = new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(ProcessHandle.current().pid()))
+                .redirectErrorStream(true).start();
+        String said = new String(pin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (pin.waitFor() != 0) {
+            throw new IllegalStateException("taskset failed: " + said);
         }
     }
 
